@@ -6,16 +6,32 @@ import { startEmbeddedServices, type EmbeddedServices } from '../src/infra/embed
 
 let services: EmbeddedServices | undefined;
 
-export async function setup(_project: TestProject): Promise<void> {
-  if (process.env.DATABASE_URL && process.env.REDIS_URL) return;
-  services = await startEmbeddedServices({
-    dataDir: '.data/test',
-    postgres: !process.env.DATABASE_URL,
-    redis: !process.env.REDIS_URL,
-    log: (line) => console.log(`[test services] ${line}`),
-  });
-  if (services.databaseUrl) process.env.DATABASE_URL = services.databaseUrl;
-  if (services.redisUrl) process.env.REDIS_URL = services.redisUrl;
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    redisUrl: string;
+    servicesMode: 'configured' | 'embedded';
+  }
+}
+
+export async function setup(project: TestProject): Promise<void> {
+  let databaseUrl = process.env.DATABASE_URL;
+  let redisUrl = process.env.REDIS_URL;
+  const mode = databaseUrl && redisUrl ? 'configured' : 'embedded';
+  if (!databaseUrl || !redisUrl) {
+    services = await startEmbeddedServices({
+      dataDir: '.data/test',
+      postgres: !databaseUrl,
+      redis: !redisUrl,
+      log: (line) => console.log(`[test services] ${line}`),
+    });
+    databaseUrl ??= services.databaseUrl!;
+    redisUrl ??= services.redisUrl!;
+  }
+  console.log(`[test services] ${mode}: Postgres and Redis for the suite are ready`);
+  project.provide('databaseUrl', databaseUrl);
+  project.provide('redisUrl', redisUrl);
+  project.provide('servicesMode', mode);
 }
 
 export async function teardown(): Promise<void> {

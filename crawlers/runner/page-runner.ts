@@ -1,0 +1,105 @@
+// One page of a source: fetch it politely (robots.txt, per-host limits across workers, the SSRF
+// guard), decode its charset and extract its listings. The tiers compose: fetch → decode →
+// extract, each a small step; the queue processor around this does the storing.
+import { createHash } from 'node:crypto';
+import type { SourceDefinition } from '../sources/source.schema.ts';
+import { isHostAllowed } from '../sources/source.schema.ts';
+import { fetchPage, type FetchedPage } from '../fetch/http-fetcher.ts';
+import { decodeBody } from '../fetch/decode.ts';
+import { RobotsCache } from '../fetch/robots.ts';
+import { PermanentFetchError } from '../fetch/errors.ts';
+import { extractListings } from '../extract/index.ts';
+import type { ExtractResult } from '../extract/listing.schema.ts';
+import type { BrowserPool } from '../fetch/browser-pool.ts';
+import type { HostLimiter } from '../fetch/host-limiter.ts';
+
+export interface PageRunnerDeps {
+  robots: RobotsCache;
+  limiter?: HostLimiter;
+  browser?: () => BrowserPool;
+  signal?: AbortSignal;
+}
+
+export interface PageOutcome {
+  finalUrl: string;
+  status: number;
+  contentType: string | undefined;
+  body: Buffer;
+  sha256: string;
+  truncated: boolean;
+  charset: string;
+  extracted: ExtractResult;
+}
+
+export async function runPage(def: SourceDefinition, url: string, deps: PageRunnerDeps): Promise<PageOutcome> {
+  const target = new URL(url);
+  if (!isHostAllowed(def, target.host)) {
+    throw new PermanentFetchError(`host ${target.host} is not among the source's allowed hosts`, { code: 'host_not_allowed', url });
+  }
+  const guard = { allowedHosts: def.allowedHosts, allowPrivate: def.local };
+  const release = deps.limiter
+    ? await deps.limiter.acquire(target.host, {
+        concurrency: def.politeness.concurrency,
+        ratePerMinute: def.politeness.ratePerMinute ?? (def.politeness.minDelayMs ? 60_000 / def.politeness.minDelayMs : 600),
+        signal: deps.signal,
+      })
+    : () => {};
+  try {
+    let page: FetchedPage;
+    let text: string;
+    let charset: string;
+    if (def.fetch.mode === 'browser') {
+      if (!deps.browser) throw new PermanentFetchError('browser mode is not available in this worker', { code: 'no_browser', url });
+      if (def.politeness.respectRobots) {
+        const verdict = await deps.robots.check(url, def.fetch.userAgent ?? 'ipclue', guard);
+        if (!verdict.allowed) throw new PermanentFetchError(`robots.txt disallows ${url}`, { code: 'robots_disallowed', url });
+      }
+      const rendered = await deps.browser().renderPage(url, {
+        waitFor: def.fetch.waitFor,
+        timeoutMs: def.fetch.timeoutMs,
+        maxBytes: def.fetch.maxBytes,
+        allowPrivate: def.local,
+        allowedHosts: def.allowedHosts,
+      });
+      text = rendered.html;
+      charset = 'utf-8';
+      page = {
+        url: rendered.url,
+        status: rendered.status,
+        headers: rendered.headers,
+        body: Buffer.from(rendered.html, 'utf8'),
+        truncated: false,
+        redirects: [],
+        elapsedMs: 0,
+      };
+    } else {
+      page = await fetchPage(url, {
+        ...guard,
+        userAgent: def.fetch.userAgent,
+        headers: def.fetch.headers,
+        timeoutMs: def.fetch.timeoutMs,
+        maxBytes: def.fetch.maxBytes,
+        robots: def.politeness.respectRobots ? deps.robots : undefined,
+        signal: deps.signal,
+      });
+      const decoded = def.charset
+        ? decodeBody(page.body, `text/html; charset=${def.charset}`)
+        : decodeBody(page.body, page.headers['content-type']);
+      text = decoded.text;
+      charset = decoded.charset;
+    }
+    const extracted = extractListings({ url: page.url, body: text, contentType: page.headers['content-type'] }, def);
+    return {
+      finalUrl: page.url,
+      status: page.status,
+      contentType: page.headers['content-type'],
+      body: page.body,
+      sha256: createHash('sha256').update(page.body).digest('hex'),
+      truncated: page.truncated,
+      charset,
+      extracted,
+    };
+  } finally {
+    await release();
+  }
+}

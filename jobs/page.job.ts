@@ -1,0 +1,92 @@
+// page: fetch one page, keep a content-addressed snapshot, extract and upsert its listings,
+// queue the changed ones for matching and the next page for crawling. Cost: one HTTP fetch (or
+// one browser render) under the host's limits. Idempotent: listings upsert by (source, external
+// id), match jobs are keyed by (listing, content hash), the next page by (run, url).
+import { UnrecoverableError, type Job } from 'bullmq';
+import { parsePayload } from '../src/queues/queues.ts';
+import { getSource } from '../src/sources/source.repository.ts';
+import { finishPage, registerPages, storeSnapshot } from '../src/crawls/crawl-run.repository.ts';
+import { markGone, upsertListings } from '../src/listings/listing.repository.ts';
+import { isHostAllowed, type SourceDefinition } from '../crawlers/sources/source.schema.ts';
+import { runPage } from '../crawlers/runner/page-runner.ts';
+import { PermanentFetchError, RetryableFetchError } from '../crawlers/fetch/errors.ts';
+import { pageKey, parseDefinition } from './crawl.job.ts';
+import type { JobDeps } from './deps.ts';
+
+function nextUrl(def: SourceDefinition, current: string, pageNo: number, extractedNext: string | undefined): string | null {
+  const pg = def.pagination;
+  if (!pg || pageNo >= pg.maxPages) return null;
+  if (pg.nextSelector) return extractedNext ?? null;
+  if (pg.pageParam) {
+    const u = new URL(current);
+    u.searchParams.set(pg.pageParam, String(pg.start + pageNo * pg.step));
+    return u.toString();
+  }
+  return extractedNext ?? null;
+}
+
+export async function processPage(job: Job, deps: JobDeps): Promise<{ listings: number; changed: number }> {
+  const p = parsePayload('page', job.data);
+  const { db, queues, logger } = deps.ctx;
+  const source = await getSource(db, p.sourceId);
+  if (!source) throw new UnrecoverableError(`source ${p.sourceId} does not exist`);
+  const def = parseDefinition(source.definition);
+  const key = pageKey(p.url);
+
+  const fail = async (message: string) => {
+    const r = await finishPage(db, p.runId, { key, ok: false, listings: 0, error: `${p.url}: ${message}` });
+    if (r.runComplete) logger.info({ runId: p.runId }, 'crawl run finished');
+  };
+
+  let outcome;
+  try {
+    outcome = await runPage(def, p.url, { robots: deps.robots, limiter: deps.limiter, browser: deps.browser });
+  } catch (err) {
+    const message = (err as Error).message;
+    if (err instanceof PermanentFetchError) {
+      await fail(message);
+      throw new UnrecoverableError(message);
+    }
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (lastAttempt) await fail(message);
+    if (err instanceof RetryableFetchError && err.retryAfterMs) {
+      logger.warn({ url: p.url, retryAfterMs: err.retryAfterMs }, 'host asked us to slow down');
+    }
+    throw err;
+  }
+
+  await storeSnapshot(db, { sha256: outcome.sha256, url: outcome.finalUrl, contentType: outcome.contentType ?? null, body: outcome.body });
+  const upserted = await upsertListings(db, source.id, def.platform, outcome.extracted.listings);
+  const changed = upserted.filter((u) => u.changed);
+  if (changed.length) {
+    await queues.match.addBulk(
+      changed.map((u) => ({ name: 'match', data: { listingId: u.id, contentHash: u.contentHash }, opts: { jobId: `m${u.id}-${u.contentHash}` } })),
+    );
+  }
+
+  const next = nextUrl(def, p.url, p.pageNo, outcome.extracted.nextPageUrl);
+  if (next && next !== p.url && isHostAllowed(def, new URL(next).host)) {
+    await registerPages(db, p.runId, [{ key: pageKey(next), url: next }]);
+    await queues.page.add(
+      'page',
+      { sourceId: source.id, runId: p.runId, url: next, pageNo: p.pageNo + 1, term: p.term },
+      { jobId: `r${p.runId}-${pageKey(next)}` },
+    );
+  }
+
+  const errors = outcome.extracted.errors;
+  const done = await finishPage(db, p.runId, {
+    key,
+    ok: true,
+    listings: upserted.length,
+    sha256: outcome.sha256,
+    error: errors.length ? `${p.url}: ${errors.slice(0, 3).join('; ')}` : outcome.truncated ? `${p.url}: body truncated at cap` : undefined,
+  });
+  if (done.runComplete) {
+    const run = await db.selectFrom('crawl_runs').select(['started_at', 'errors']).where('id', '=', p.runId).executeTakeFirstOrThrow();
+    // only a clean full run can tell that a listing is gone
+    const gone = run.errors === 0 && !def.search ? await markGone(db, source.id, run.started_at) : 0;
+    logger.info({ runId: p.runId, source: source.slug, gone }, 'crawl run finished');
+  }
+  return { listings: upserted.length, changed: changed.length };
+}

@@ -1,0 +1,147 @@
+// The HTTP server: JSON API (zod-validated, OpenAPI at /api/docs) and the server-rendered
+// console. One error handler: AppError and validation errors become 4xx with a message naming
+// the field; anything else is a logged 500 with no details for the client.
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import formbody from '@fastify/formbody';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { alertCounts, listAlerts, parseCursor } from '../alerts/alert.repository.ts';
+import { listRuns } from '../crawls/crawl-run.repository.ts';
+import { alertQueuePage } from './console/alerts.page.ts';
+
+export interface DemoResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Buffer;
+}
+export interface DemoSiteHandler {
+  handle(path: string, query: URLSearchParams): DemoResponse | null;
+}
+
+export interface ServerOptions {
+  /** the demo marketplaces served under /demo/<name>/ (from seeds/) */
+  demoSites?: Record<string, DemoSiteHandler>;
+  logger?: boolean;
+}
+
+const LEVELS = ['high', 'medium', 'low'] as const;
+const STATUSES = ['new', 'in_review', 'confirmed', 'dismissed', 'referred', 'closed'] as const;
+const splitCsv = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+
+const alertQuery = z.object({
+  status: z.string().optional().transform(splitCsv).pipe(z.array(z.enum(STATUSES)).optional()).describe('comma-separated statuses'),
+  level: z.string().optional().transform(splitCsv).pipe(z.array(z.enum(LEVELS)).optional()).describe('comma-separated levels'),
+  markId: z.string().regex(/^\d+$/, 'markId must be a number').optional(),
+  sourceId: z.string().regex(/^\d+$/, 'sourceId must be a number').optional(),
+  channel: z.string().optional(),
+  after: z.string().regex(/^\d{1,3}:\d{1,19}$/, 'after must be a cursor "score:id" from a previous page').optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Promise<FastifyInstance<any, any, any, any, any>> {
+  const app = Fastify({
+    loggerInstance: opts.logger === false ? undefined : ctx.logger,
+    disableRequestLogging: true,
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((err: any, req, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issue = err.validation[0];
+      const field = issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || String((issue.params as any)?.issue?.path?.join('.') ?? '');
+      const where = err.validationContext ?? 'request';
+      return reply.status(400).send({ error: 'bad_request', field: field || undefined, message: `${where}${field ? ` field "${field}"` : ''}: ${issue.message}` });
+    }
+    if (err instanceof AppError) {
+      return reply.status(err.status).send({ error: err.code, field: err.field, message: err.message });
+    }
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return reply.status(status).send({ error: 'bad_request', message: err.message });
+    }
+    req.log.error({ err, url: req.url, method: req.method }, 'request failed');
+    return reply.status(500).send({ error: 'internal', message: '服务器内部错误 (internal error)' });
+  });
+
+  await app.register(swagger, {
+    openapi: { info: { title: 'ipclue API', description: '侵权假冒线索监测预警平台 API', version: '0.1.0' } },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(formbody);
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  // one origin serves the console, the API and the demo sites: crawlers keep out of the first two
+  app.get('/robots.txt', { schema: { hide: true } }, async (_req, reply) =>
+    reply.type('text/plain; charset=utf-8').send('User-agent: *\nDisallow: /api/\nDisallow: /admin\nDisallow: /demo/*/admin\nAllow: /demo/\n'),
+  );
+
+  app.get(
+    '/api/alerts',
+    { schema: { summary: 'List alerts, highest risk first (keyset pagination)', querystring: alertQuery, tags: ['alerts'] } },
+    async (req) => {
+      const q = req.query;
+      const page = await listAlerts(ctx.db, {
+        status: q.status,
+        level: q.level,
+        markId: q.markId,
+        sourceId: q.sourceId,
+        channel: q.channel,
+        after: parseCursor(q.after),
+        limit: q.limit,
+      });
+      return page;
+    },
+  );
+
+  app.get(
+    '/api/crawl-runs',
+    {
+      schema: {
+        summary: 'Recent crawl runs (pages, listings, errors, duration)',
+        querystring: z.object({ sourceId: z.string().regex(/^\d+$/).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+        tags: ['crawls'],
+      },
+    },
+    async (req) => ({ items: await listRuns(ctx.db, { sourceId: req.query.sourceId, limit: req.query.limit }) }),
+  );
+
+  app.get(
+    '/',
+    { schema: { hide: true, querystring: z.object({ after: z.string().regex(/^\d{1,3}:\d{1,19}$/).optional() }) } },
+    async (req, reply) => {
+      const [page, counts] = await Promise.all([
+        listAlerts(ctx.db, { status: ['new', 'in_review'], after: parseCursor(req.query.after), limit: 50 }),
+        alertCounts(ctx.db),
+      ]);
+      return reply.type('text/html; charset=utf-8').send(alertQueuePage(page.items, counts, page.next).value);
+    },
+  );
+
+  if (opts.demoSites) {
+    const sites = opts.demoSites;
+    app.get('/demo/:site/*', { schema: { hide: true } }, async (req, reply) => {
+      const { site } = req.params as { site: string; '*': string };
+      const handler = sites[site];
+      const url = new URL(req.url, 'http://local');
+      const sub = url.pathname.slice(`/demo/${site}`.length) || '/';
+      const res = handler?.handle(sub, url.searchParams);
+      if (!res) return reply.status(404).type('text/plain; charset=utf-8').send('404 页面不存在');
+      return reply.status(res.status).headers(res.headers).send(res.body);
+    });
+  }
+
+  return app;
+}
