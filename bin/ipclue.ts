@@ -12,6 +12,8 @@ import { migrateDown, migrateToLatest } from '../src/db/db.ts';
 import { startWorkers } from '../jobs/worker.ts';
 import { crawlNow, startScheduler } from '../jobs/scheduler.ts';
 import { seedDemo } from './demo.ts';
+import { registerUserCommands } from '../src/cli/commands/user.ts';
+import { registerEvidenceCommands } from '../src/cli/commands/evidence.ts';
 import { demoSites } from '../seeds/demo-sites/index.ts';
 
 type Closer = { name: string; close: () => Promise<void> };
@@ -61,7 +63,7 @@ async function runRoles(roles: { server: boolean; workers: boolean; scheduler: b
 
   let baseUrl = config.PUBLIC_URL;
   if (roles.server) {
-    const app = await buildServer(ctx, { demoSites: config.DEMO ? demoSites : undefined });
+    const app = await buildServer(ctx, { demoSites: config.DEMO ? demoSites : undefined, demoLatencyMs: config.DEMO_LATENCY_MS });
     await app.listen({ port: config.PORT, host: config.HOST });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
@@ -145,6 +147,8 @@ export function buildProgram(): Command {
         await ctx.close();
       }
     });
+  registerUserCommands(program);
+  registerEvidenceCommands(program);
   return program;
 }
 

@@ -8,21 +8,13 @@ import { parsePayload } from '../src/queues/queues.ts';
 import { getSource } from '../src/sources/source.repository.ts';
 import { registerPages, startRun } from '../src/crawls/crawl-run.repository.ts';
 import { buildSnapshot } from '../src/watchlists/snapshot.ts';
-import { buildSearchUrl, sourceDefinitionSchema, type SourceDefinition } from '../crawlers/sources/source.schema.ts';
-import type { JobDeps } from './deps.ts';
+import { buildSearchUrl } from '../crawlers/sources/source.schema.ts';
+import { parseDefinition, type JobDeps } from './deps.ts';
 
 export function pageKey(url: string): string {
   return createHash('sha1').update(url).digest('hex').slice(0, 20);
 }
 
-export function parseDefinition(raw: unknown): SourceDefinition {
-  const parsed = sourceDefinitionSchema.safeParse(raw);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    throw new UnrecoverableError(`source definition invalid at ${i.path.join('.')}: ${i.message}`);
-  }
-  return parsed.data;
-}
 
 /** Search terms: every active entry's name and aliases, each once. */
 export async function searchTerms(deps: JobDeps): Promise<string[]> {

@@ -7,9 +7,42 @@ import { BrowserPool } from '../crawlers/fetch/browser-pool.ts';
 import { closeFetchAgents } from '../crawlers/fetch/http-fetcher.ts';
 import { MatcherCache } from '../src/watchlists/matcher-cache.ts';
 import { createRedis } from '../src/queues/redis.ts';
+import { getSource, type SourceRecord } from '../src/sources/source.repository.ts';
+import { sourceDefinitionSchema, type SourceDefinition } from '../crawlers/sources/source.schema.ts';
+import { UnrecoverableError } from 'bullmq';
+
+/** A source definition, parsed once and kept for a few seconds: page jobs run by the thousand. */
+export class SourceCache {
+  private cache = new Map<string, { at: number; source: SourceRecord; def: SourceDefinition }>();
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly ttlMs = 5000,
+  ) {}
+
+  async get(sourceId: string): Promise<{ source: SourceRecord; def: SourceDefinition }> {
+    const hit = this.cache.get(sourceId);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit;
+    const source = await getSource(this.ctx.db, sourceId);
+    if (!source) throw new UnrecoverableError(`source ${sourceId} does not exist`);
+    const def = parseDefinition(source.definition);
+    const entry = { at: Date.now(), source, def };
+    this.cache.set(sourceId, entry);
+    return entry;
+  }
+}
+
+export function parseDefinition(raw: unknown): SourceDefinition {
+  const parsed = sourceDefinitionSchema.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new UnrecoverableError(`source definition invalid at ${i.path.join('.')}: ${i.message}`);
+  }
+  return parsed.data;
+}
 
 export interface JobDeps {
   ctx: AppContext;
+  sources: SourceCache;
   robots: RobotsCache;
   limiter: HostLimiter;
   browser: () => BrowserPool;
@@ -23,6 +56,7 @@ export function createJobDeps(ctx: AppContext): JobDeps {
   let pool: BrowserPool | undefined;
   return {
     ctx,
+    sources: new SourceCache(ctx),
     robots: new RobotsCache(),
     limiter,
     browser: () => (pool ??= new BrowserPool({ executablePath: ctx.config.CHROMIUM_PATH })),

@@ -2,15 +2,15 @@
 // queue the changed ones for matching and the next page for crawling. Cost: one HTTP fetch (or
 // one browser render) under the host's limits. Idempotent: listings upsert by (source, external
 // id), match jobs are keyed by (listing, content hash), the next page by (run, url).
+import { createHash } from 'node:crypto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { parsePayload } from '../src/queues/queues.ts';
-import { getSource } from '../src/sources/source.repository.ts';
 import { finishPage, registerPages, storeSnapshot } from '../src/crawls/crawl-run.repository.ts';
 import { markGone, upsertListings } from '../src/listings/listing.repository.ts';
 import { isHostAllowed, type SourceDefinition } from '../crawlers/sources/source.schema.ts';
 import { runPage } from '../crawlers/runner/page-runner.ts';
 import { PermanentFetchError, RetryableFetchError } from '../crawlers/fetch/errors.ts';
-import { pageKey, parseDefinition } from './crawl.job.ts';
+import { pageKey } from './crawl.job.ts';
 import type { JobDeps } from './deps.ts';
 
 function nextUrl(def: SourceDefinition, current: string, pageNo: number, extractedNext: string | undefined): string | null {
@@ -28,9 +28,7 @@ function nextUrl(def: SourceDefinition, current: string, pageNo: number, extract
 export async function processPage(job: Job, deps: JobDeps): Promise<{ listings: number; changed: number }> {
   const p = parsePayload('page', job.data);
   const { db, queues, logger } = deps.ctx;
-  const source = await getSource(db, p.sourceId);
-  if (!source) throw new UnrecoverableError(`source ${p.sourceId} does not exist`);
-  const def = parseDefinition(source.definition);
+  const { source, def } = await deps.sources.get(p.sourceId);
   const key = pageKey(p.url);
 
   const fail = async (message: string) => {
@@ -58,10 +56,11 @@ export async function processPage(job: Job, deps: JobDeps): Promise<{ listings: 
   await storeSnapshot(db, { sha256: outcome.sha256, url: outcome.finalUrl, contentType: outcome.contentType ?? null, body: outcome.body });
   const upserted = await upsertListings(db, source.id, def.platform, outcome.extracted.listings);
   const changed = upserted.filter((u) => u.changed);
-  if (changed.length) {
-    await queues.match.addBulk(
-      changed.map((u) => ({ name: 'match', data: { listingId: u.id, contentHash: u.contentHash }, opts: { jobId: `m${u.id}-${u.contentHash}` } })),
-    );
+  for (let i = 0; i < changed.length; i += 100) {
+    const items = changed.slice(i, i + 100).map((u) => ({ listingId: u.id, contentHash: u.contentHash }));
+    // keyed by content: a retried page job queues the same batch once
+    const key = createHash('sha1').update(items.map((x) => `${x.listingId}:${x.contentHash}`).join(',')).digest('hex').slice(0, 24);
+    await queues.match.add('match', { listings: items }, { jobId: `m-${key}` });
   }
 
   const next = nextUrl(def, p.url, p.pageNo, outcome.extracted.nextPageUrl);

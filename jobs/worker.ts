@@ -9,6 +9,8 @@ import { createJobDeps, type JobDeps } from './deps.ts';
 import { processCrawl } from './crawl.job.ts';
 import { processPage } from './page.job.ts';
 import { processMatch } from './match.job.ts';
+import { processEvidence } from './evidence.job.ts';
+import { processNotify, scheduleDigest } from './notify.job.ts';
 
 type Handler = (job: Job, deps: JobDeps) => Promise<unknown>;
 
@@ -17,6 +19,8 @@ export const handlers: Partial<Record<QueueName, Handler>> = {
   crawl: processCrawl,
   page: processPage,
   match: processMatch,
+  evidence: processEvidence,
+  notify: processNotify,
 };
 
 export interface WorkerHandle {
@@ -47,6 +51,7 @@ export async function startWorkers(ctx: AppContext, opts: { queues?: QueueName[]
     workers.push(worker);
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  if (names.includes('notify')) await scheduleDigest(ctx.queues);
   ctx.logger.info({ queues: names }, 'workers started');
   return {
     workers,

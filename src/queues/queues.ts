@@ -17,9 +17,16 @@ export const payloadSchemas = {
     pageNo: z.number().int().min(1),
     term: z.string().optional(),
   }),
-  /** score one listing against the active watchlist */
-  match: z.object({ listingId: z.string().regex(/^\d+$/), contentHash: z.string().min(1) }),
-  evidence: z.object({ alertId: z.string().regex(/^\d+$/) }),
+  /** score new or changed listings (one page's worth at most) against the active watchlist */
+  match: z.object({
+    listings: z.array(z.object({ listingId: z.string().regex(/^\d+$/), contentHash: z.string().min(1) })).min(1).max(200),
+  }),
+  /** capture one alert's listing page as evidence: automatically for new alerts, or asked for by a user */
+  evidence: z.object({
+    alertId: z.string().regex(/^\d+$/),
+    reason: z.enum(['auto', 'manual']).default('auto'),
+    requestedBy: z.string().regex(/^\d+$/).nullable().optional(),
+  }),
   notify: z.object({ kind: z.string().min(1), data: z.record(z.string(), z.unknown()) }),
   report: z.object({ kind: z.string().min(1), period: z.string().min(1) }),
 } satisfies Record<QueueName, z.ZodType>;

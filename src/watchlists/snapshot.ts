@@ -2,6 +2,7 @@
 // The version comes from watchlist_state, which a trigger bumps on any change to the lists.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import type { BlacklistEntry, MarketOfConcern, RiskPoint } from '../matching/watchlist.schema.ts';
 
 export interface SnapshotEntry {
   id: string;
@@ -23,9 +24,9 @@ export interface Snapshot {
   version: string;
   generatedAt: string;
   entries: SnapshotEntry[];
-  blacklist: Record<string, unknown>[];
-  markets: Record<string, unknown>[];
-  riskPoints: Record<string, unknown>[];
+  blacklist: BlacklistEntry[];
+  markets: MarketOfConcern[];
+  riskPoints: RiskPoint[];
 }
 
 export async function getWatchlistVersion(db: Kysely<Database>): Promise<string> {
@@ -66,7 +67,21 @@ export async function buildSnapshot(db: Kysely<Database>): Promise<Snapshot> {
         gi: d.gi,
       };
     });
-    return { version, generatedAt: new Date().toISOString(), entries, blacklist: [], markets: [], riskPoints: [] };
+    // the other lists: entries in force only (a lifted blacklist entry, a retired market, no)
+    const opt = (v: string | null) => v ?? undefined;
+    const blacklist: BlacklistEntry[] = (
+      await trx.selectFrom('blacklist').selectAll().where('lifted_at', 'is', null).orderBy('id').execute()
+    ).map((b) => ({
+      platform: opt(b.platform), sellerId: opt(b.seller_id), sellerName: opt(b.seller_name), companyName: opt(b.company_name),
+      creditCode: opt(b.credit_code), phone: opt(b.phone), reason: b.reason,
+    }));
+    const markets: MarketOfConcern[] = (
+      await trx.selectFrom('markets').selectAll().where('active', '=', true).orderBy('id').execute()
+    ).map((m) => ({ name: m.name, channel: m.channel, platform: opt(m.platform), host: opt(m.host), reason: m.reason }));
+    const riskPoints: RiskPoint[] = (
+      await trx.selectFrom('risk_points').selectAll().where('active', '=', true).orderBy('id').execute()
+    ).map((r) => ({ channel: opt(r.channel), category: opt(r.category), regionCode: opt(r.region_code), weight: r.weight, reason: r.reason }));
+    return { version, generatedAt: new Date().toISOString(), entries, blacklist, markets, riskPoints };
   });
 }
 

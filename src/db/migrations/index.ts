@@ -1,9 +1,15 @@
 // Migrations are registered here explicitly, in order; each has a down.
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './2026_11_22_0001_core.ts';
+import * as m0002 from './2026_11_22_0002_watchlists.ts';
+import * as m0003 from './2026_11_22_0003_alert_workflow.ts';
+import * as m0004 from './2026_11_22_0004_evidence.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_22_0001_core': m0001,
+  '2026_11_22_0002_watchlists': m0002,
+  '2026_11_22_0003_alert_workflow': m0003,
+  '2026_11_22_0004_evidence': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

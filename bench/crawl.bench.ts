@@ -1,0 +1,118 @@
+// Crawl throughput: ipclue's full pipeline (fetch → snapshot → extract → upsert → queued for
+// matching, through BullMQ and Postgres) over N pages of the demo mall served from loopback,
+// against Crawlee's CheerioCrawler doing fetch + parse only over the same pages.
+//
+//   npx tsx bench/crawl.bench.ts [--pages 2000] [--concurrency 16]
+//
+// Uses DATABASE_URL/REDIS_URL when set (a fresh database and queue prefix are created), else
+// starts embedded Postgres and a private redis-server.
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { loadConfig } from '../src/config/config.ts';
+import { createContext } from '../src/context.ts';
+import { startEmbeddedServices } from '../src/infra/embedded.ts';
+import { upsertSource } from '../src/sources/source.repository.ts';
+import { sourceDefinitionSchema } from '../crawlers/sources/source.schema.ts';
+import { startWorkers } from '../jobs/worker.ts';
+import { crawlNow } from '../jobs/scheduler.ts';
+
+const arg = (name: string, def: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const PAGES = arg('pages', 2000);
+const CONCURRENCY = arg('concurrency', 16);
+
+async function serveMall(): Promise<{ stop: () => void; base: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'demo-server.ts'), 'mall'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const base = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (d) => resolve(d.toString().trim().split('\n')[0]));
+    child.once('exit', (code) => reject(new Error(`demo server exited ${code}`)));
+  });
+  return { stop: () => child.kill('SIGTERM'), base };
+}
+
+async function main() {
+  let databaseUrl = process.env.DATABASE_URL;
+  let redisUrl = process.env.REDIS_URL;
+  let embedded: Awaited<ReturnType<typeof startEmbeddedServices>> | undefined;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'ipclue-bench-'));
+  chmodSync(dataDir, 0o755);
+  if (!databaseUrl || !redisUrl) {
+    embedded = await startEmbeddedServices({ dataDir, postgres: !databaseUrl, redis: !redisUrl });
+    databaseUrl ??= embedded.databaseUrl!;
+    redisUrl ??= embedded.redisUrl!;
+  }
+  const dbName = `ipclue_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const u = new URL(databaseUrl);
+  u.pathname = `/${dbName}`;
+
+  const { stop, base } = await serveMall();
+  const urls = Array.from({ length: PAGES }, (_, i) => `${base}/demo/mall/list?page=${i + 1}`);
+
+  // --- ipclue: the whole pipeline
+  const config = loadConfig({
+    DATABASE_URL: u.toString(), REDIS_URL: redisUrl, QUEUE_PREFIX: `{bench-${randomUUID().slice(0, 8)}}`,
+    LOG_LEVEL: 'warn', WORKER_CONCURRENCY: String(CONCURRENCY), DATA_DIR: dataDir,
+  });
+  const ctx = await createContext(config, { embedded: false });
+  const raw = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../seeds/sources/demo/mall.json'), 'utf8').replaceAll('{{DEMO_BASE}}', base));
+  delete raw.pagination;
+  delete raw.search;
+  const def = sourceDefinitionSchema.parse({ ...raw, id: 'bench-mall', startUrls: urls, politeness: { concurrency: CONCURRENCY, respectRobots: true } });
+  const source = await upsertSource(ctx.db, { slug: def.id, name: def.name, channel: def.channel, country: def.country, enabled: true, local: true, definition: def as any });
+  const workers = await startWorkers(ctx, { queues: ['crawl', 'page'] });
+  const t0 = performance.now();
+  await crawlNow(ctx, source.id);
+  let run;
+  for (;;) {
+    run = await ctx.db.selectFrom('crawl_runs').selectAll().executeTakeFirst();
+    if (run?.status === 'finished') break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const ipclueSecs = (performance.now() - t0) / 1000;
+  const listings = Number((await ctx.db.selectFrom('listings').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+  const queuedForMatch = await ctx.queues.match.count();
+  await workers.close();
+  await ctx.close();
+
+  // --- Crawlee: fetch + parse only
+  const { CheerioCrawler, Configuration } = await import('@crawlee/cheerio');
+  let crawleeItems = 0;
+  const crawler = new CheerioCrawler(
+    {
+      maxConcurrency: CONCURRENCY,
+      minConcurrency: CONCURRENCY,
+      maxRequestRetries: 1,
+      async requestHandler({ $ }) {
+        crawleeItems += $('ul.item-list > li.item-card').length;
+      },
+    },
+    new Configuration({ persistStorage: false, storageClientOptions: { localDataDirectory: path.join(dataDir, 'crawlee') } }),
+  );
+  const t1 = performance.now();
+  await crawler.run(urls);
+  const crawleeSecs = (performance.now() - t1) / 1000;
+
+  const ipclueRate = run.pages / ipclueSecs;
+  const crawleeRate = PAGES / crawleeSecs;
+  console.log(`pages: ${PAGES}, concurrency: ${CONCURRENCY}`);
+  console.log(`ipclue pipeline (fetch→snapshot→extract→upsert→match queue): ${run.pages} pages, ${listings} listings, ${queuedForMatch} match jobs queued, ${ipclueSecs.toFixed(1)} s, ${ipclueRate.toFixed(1)} pages/s, errors ${run.errors}`);
+  console.log(`Crawlee CheerioCrawler (fetch+parse only): ${PAGES} pages, ${crawleeItems} items, ${crawleeSecs.toFixed(1)} s, ${crawleeRate.toFixed(1)} pages/s`);
+  console.log(`ratio ipclue/crawlee: ${(ipclueRate / crawleeRate).toFixed(2)}`);
+
+  stop();
+  await admin.query(`DROP DATABASE ${dbName} WITH (FORCE)`);
+  await admin.end();
+  await embedded?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+await main();

@@ -1,0 +1,113 @@
+// Facts about a (listing, entry) pair beyond the name: replica cues, price, seller, goods,
+// GI origin and season, markets of concern, risk points. Pure; region lookups go through the
+// regions adapter, which only reads its in-memory table.
+import type { Lexicon } from './lexicon.ts';
+import { cueForm } from './lexicon.ts';
+import { isWithinRegion, resolveRegion } from './regions-adapter.ts';
+import type { BlacklistEntry, Listing, MarketOfConcern, RiskPoint, WatchlistEntry } from './watchlist.schema.ts';
+
+export interface ListingFacts {
+  text: string;
+  replicaCues: { cue: string; strong: boolean }[];
+  /** Nice classes of the goods words found in category and title, with the words */
+  goods: { word: string; niceClass: number }[];
+  regionCode: string | null;
+  regionName: string | null;
+  blacklist: BlacklistEntry | null;
+  markets: MarketOfConcern[];
+  riskPoints: RiskPoint[];
+  month: number | null;
+}
+
+const same = (a?: string, b?: string) => !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
+
+export function listingFacts(listing: Listing, compactTitle: string, lex: Lexicon, blacklist: BlacklistEntry[], markets: MarketOfConcern[], riskPoints: RiskPoint[]): ListingFacts {
+  const text = cueForm(`${listing.title} ${listing.description ?? ''}`);
+  const replicaCues = lex.replicaCues.filter((c) => text.includes(c.cue));
+  const goodsText = `${listing.category ?? ''}${compactTitle}`.toLowerCase();
+  const goods: { word: string; niceClass: number }[] = [];
+  for (const k of lex.niceKeywords) {
+    if (goods.some((g) => g.word.includes(k.word))) continue;
+    if (goodsText.includes(k.compact)) goods.push({ word: k.word, niceClass: k.niceClass });
+  }
+  let regionCode: string | null = null;
+  let regionName: string | null = null;
+  if (listing.regionCode && /^\d{6}/.test(listing.regionCode)) {
+    regionCode = listing.regionCode.slice(0, 6);
+    regionName = listing.location ?? null;
+  } else if (listing.location) {
+    const r = resolveRegion(listing.location);
+    if (r) {
+      regionCode = r.code;
+      regionName = r.name;
+    }
+  }
+  const bl = blacklist.find((b) =>
+    (b.sellerId && same(b.sellerId, listing.sellerId) && (!b.platform || !listing.platform || same(b.platform, listing.platform))) ||
+    (b.sellerName && same(b.sellerName, listing.seller)) ||
+    (b.companyName && same(b.companyName, listing.seller)) ||
+    (b.phone && b.phone.replace(/\D/g, '').length >= 7 && text.replace(/[\s-]/g, '').includes(b.phone.replace(/\D/g, '')))) ?? null;
+  const host = listing.host?.toLowerCase();
+  const place = `${listing.location ?? ''} ${listing.seller ?? ''}`;
+  const marketHits = markets.filter((m) =>
+    (m.host && host && (host === m.host.toLowerCase() || host.endsWith(`.${m.host.toLowerCase()}`))) ||
+    (m.platform && same(m.platform, listing.platform) && (!m.channel || same(m.channel, listing.channel))) ||
+    (!m.host && !m.platform && place.includes(m.name)));
+  const riskHits = riskPoints.filter((r) => {
+    if (!r.channel && !r.category && !r.regionCode) return false;
+    if (r.channel && !same(r.channel, listing.channel)) return false;
+    if (r.category && !(listing.category ?? '').includes(r.category) && !listing.title.includes(r.category)) return false;
+    if (r.regionCode && !(regionCode && isWithinRegion(regionCode, r.regionCode))) return false;
+    return true;
+  });
+  let month: number | null = null;
+  if (listing.observedAt) {
+    const d = new Date(listing.observedAt);
+    // months of the China calendar day (UTC+8)
+    if (!Number.isNaN(d.getTime())) month = new Date(d.getTime() + 8 * 3600_000).getUTCMonth() + 1;
+  }
+  return { text, replicaCues, goods, regionCode, regionName, blacklist: bl, markets: marketHits, riskPoints: riskHits, month };
+}
+
+export type PriceStatus =
+  | { status: 'unknown' }
+  | { status: 'very-low' | 'below-min' | 'in-range' | 'above-max'; price: number; min: number; max: number; currency: string };
+
+export function priceStatus(listing: Listing, entry: WatchlistEntry, lowFraction: number): PriceStatus {
+  if (listing.price === null || listing.price === undefined || !Number.isFinite(listing.price)) return { status: 'unknown' };
+  const currency = (listing.currency ?? 'CNY').toUpperCase();
+  const ref = entry.referencePrices.find((p) => normCurrency(p.currency) === normCurrency(currency));
+  if (!ref) return { status: 'unknown' };
+  const base = { price: listing.price, min: ref.min, max: ref.max, currency };
+  if (listing.price < ref.min * lowFraction) return { status: 'very-low', ...base };
+  if (listing.price < ref.min) return { status: 'below-min', ...base };
+  if (listing.price <= ref.max) return { status: 'in-range', ...base };
+  return { status: 'above-max', ...base };
+}
+
+function normCurrency(c: string): string {
+  const u = c.trim().toUpperCase();
+  return u === 'RMB' || u === '¥' || u === '元' ? 'CNY' : u;
+}
+
+export function formatMoney(amount: number, currency: string): string {
+  const symbol: Record<string, string> = { CNY: '¥', USD: '$', EUR: '€', GBP: '£', JPY: 'JP¥', HKD: 'HK$' };
+  const n = Number.isInteger(amount) ? String(amount) : amount.toFixed(2);
+  const s = symbol[normCurrency(currency)];
+  return s ? `${s}${n}` : `${n} ${currency}`;
+}
+
+export function isAuthorisedSeller(listing: Listing, entry: WatchlistEntry): boolean {
+  return entry.authorisedSellers.some((a) =>
+    (a.sellerId && same(a.sellerId, listing.sellerId) && (!a.platform || !listing.platform || same(a.platform, listing.platform))) ||
+    (a.sellerName && same(a.sellerName, listing.seller)));
+}
+
+export type OriginStatus = 'inside' | 'outside' | 'unknown';
+
+export function giOrigin(facts: ListingFacts, entry: WatchlistEntry): OriginStatus | null {
+  const codes = entry.gi?.regionCodes ?? [];
+  if (entry.kind !== 'gi' || codes.length === 0) return null;
+  if (!facts.regionCode) return 'unknown';
+  return codes.some((c) => isWithinRegion(facts.regionCode!, c)) ? 'inside' : 'outside';
+}

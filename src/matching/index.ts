@@ -1,0 +1,184 @@
+// The matcher: compile a watchlist snapshot once into an immutable index, then match listings
+// against it — pure and synchronous, no I/O (the compiled index holds everything it needs).
+import { descriptiveCue, ordinaryWordAround, straddlesWords } from './context.ts';
+import type { Judgement, MatchKind } from './examiner.ts';
+import { listingFacts } from './features.ts';
+import { getLexicon, type Lexicon } from './lexicon.ts';
+import { NameIndex, type RawHit } from './name-index.ts';
+import { normalise, type Normalised } from './normalise.ts';
+import { parseScoringConfig, type ScoringConfig, type ScoringConfigInput } from './scoring.config.ts';
+import { scoreCandidate, type CompiledEntry, type Level, type Reason } from './scoring.ts';
+import { WatchlistSnapshotSchema, type Listing, type WatchlistSnapshot, type WatchlistSnapshotInput } from './watchlist.schema.ts';
+
+export type { MatchKind } from './examiner.ts';
+export type { Reason, Level } from './scoring.ts';
+export type { Listing, WatchlistSnapshot, WatchlistSnapshotInput } from './watchlist.schema.ts';
+export { WatchlistSnapshotSchema, ListingSchema } from './watchlist.schema.ts';
+export { ScoringConfigSchema, defaultScoringConfig, parseScoringConfig } from './scoring.config.ts';
+
+export interface MatchResult {
+  entryId: string;
+  entryName: string;
+  kind: MatchKind;
+  matchedText: string;
+  similarity: number;
+  score: number;
+  level: Level;
+  alert: boolean;
+  reasons: Reason[];
+}
+
+export interface Matcher {
+  readonly version: string;
+  readonly entryCount: number;
+  readonly patternCount: number;
+  /** bytes of the frozen lookup tables (patterns and entries not included) */
+  readonly indexBytes: number;
+  matchListing(listing: Listing, options?: { all?: boolean }): MatchResult[];
+}
+
+const MAX_DESCRIPTION = 3000;
+const NO_WORDS: ReadonlySet<string> = new Set();
+
+interface Hit extends RawHit {
+  entryIdx: number;
+  judgement: Judgement;
+  descriptive: string | null;
+  field: 0 | 1;
+}
+
+function contextualise(raw: RawHit[], n: Normalised, index: NameIndex, entries: CompiledEntry[] | null, lex: Lexicon, field: 0 | 1): Hit[] {
+  const out: Hit[] = [];
+  for (const h of raw) {
+    const pat = index.patterns[h.patternId];
+    let judgement = h.judgement;
+    let descriptive: string | null = null;
+    if (judgement.similar) {
+      if (pat.han) {
+        const words = entries ? entries[pat.entryIdx].keywordSet : NO_WORDS;
+        const ordinary = ordinaryWordAround(n.compact, h.cStart, h.cEnd, lex, words);
+        const straddle = ordinary ? null : straddlesWords(n.compact, h.cStart, h.cEnd, lex);
+        if (ordinary) {
+          judgement = { similar: false, kind: 'ordinary-word', similarity: judgement.similarity, reasons: [`'${ordinary}' 是普通词语，并非使用 '${pat.raw}'`] };
+        } else if (straddle) {
+          judgement = { similar: false, kind: 'ordinary-word', similarity: judgement.similarity, reasons: [`'${h.matchedText}' 跨越词语 '${straddle}' 的边界，并非使用 '${pat.raw}'`] };
+        }
+      }
+      if (judgement.similar) descriptive = descriptiveCue(n.compact, h.cStart, h.cEnd, lex);
+    }
+    out.push({ ...h, entryIdx: pat.entryIdx, judgement, descriptive, field });
+  }
+  return out;
+}
+
+/** better hit first: a knock-off use, then a descriptive use, then the rest; title over description */
+function rank(h: Hit): number {
+  const use = h.judgement.similar ? (h.descriptive ? 1 : 2) : 0;
+  return use * 10 + (h.field === 0 ? 2 : 0) + h.judgement.similarity;
+}
+
+export function compileMatcher(snapshot: WatchlistSnapshotInput | WatchlistSnapshot, config?: ScoringConfigInput): Matcher {
+  const snap = WatchlistSnapshotSchema.parse(snapshot);
+  const cfg: ScoringConfig = parseScoringConfig(config ?? {});
+  const lex = getLexicon();
+  const index = new NameIndex(lex);
+  const entries: CompiledEntry[] = snap.entries.map((entry, i) => {
+    const isGi = entry.kind === 'gi';
+    index.add(i, entry.name, 'name', isGi);
+    for (const a of entry.aliases) index.add(i, a, 'alias', isGi, entry.name);
+    const keywords = entry.keywords.map((w) => ({ word: w, compact: normalise(w).compact })).filter((k) => k.compact.length > 0);
+    return { entry, keywords, keywordSet: new Set(keywords.map((k) => k.compact)), niceClasses: new Set(entry.niceClasses) };
+  });
+  index.freeze();
+  const { blacklist, markets, riskPoints } = snap;
+
+  function matchListing(listing: Listing, options: { all?: boolean } = {}): MatchResult[] {
+    const nTitle = normalise(listing.title ?? '');
+    let hits = contextualise(index.scan(nTitle), nTitle, index, entries, lex, 0);
+    let nDesc: Normalised | null = null;
+    if (listing.description) {
+      nDesc = normalise(listing.description.slice(0, MAX_DESCRIPTION));
+      hits = hits.concat(contextualise(index.scan(nDesc), nDesc, index, entries, lex, 1));
+    }
+    const best = new Map<number, Hit>();
+    for (const h of hits) {
+      if (!h.judgement.similar) continue;
+      const cur = best.get(h.entryIdx);
+      if (!cur || rank(h) > rank(cur)) best.set(h.entryIdx, h);
+    }
+    if (best.size === 0) return [];
+    const compactText = nDesc ? nTitle.compact + nDesc.compact : nTitle.compact;
+    const facts = listingFacts(listing, nTitle.compact, lex, blacklist, markets, riskPoints);
+    const results: MatchResult[] = [];
+    for (const [entryIdx, h] of best) {
+      const ce = entries[entryIdx];
+      const s = scoreCandidate(listing, compactText, ce, h.judgement, h.descriptive, facts, cfg);
+      if (!options.all && !s.alert) continue;
+      results.push({
+        entryId: ce.entry.id,
+        entryName: ce.entry.name,
+        kind: h.descriptive ? 'descriptive' : h.judgement.kind,
+        matchedText: h.matchedText,
+        similarity: h.judgement.similarity,
+        score: s.score,
+        level: s.level,
+        alert: s.alert,
+        reasons: s.reasons,
+      });
+    }
+    return results.sort((a, b) => b.score - a.score || a.entryId.localeCompare(b.entryId));
+  }
+
+  return Object.freeze({
+    version: snap.version,
+    entryCount: entries.length,
+    patternCount: index.patterns.length,
+    indexBytes: index.byteLength,
+    matchListing,
+  });
+}
+
+export interface SimilarResult {
+  similar: boolean;
+  kind: MatchKind;
+  similarity: number;
+  reasons: string[];
+}
+
+const similarCache = new Map<string, NameIndex>();
+
+/**
+ * The name-level judgement alone: is `text` (a name or a whole title) a use of `mark`?
+ * `gi: true` judges `mark` as a geographical indication (镇/型/式/风味 added still claim it).
+ */
+export function similar(mark: string, text: string, options: { gi?: boolean } = {}): SimilarResult {
+  const lex = getLexicon();
+  const key = `${options.gi ? 'g' : 'm'}:${mark}`;
+  let index = similarCache.get(key);
+  if (!index) {
+    index = new NameIndex(lex);
+    index.add(0, mark, 'name', !!options.gi);
+    index.freeze();
+    if (similarCache.size > 1000) similarCache.clear();
+    similarCache.set(key, index);
+  }
+  if (index.patterns.length === 0) {
+    return { similar: false, kind: 'none', similarity: 0, reasons: [`'${mark}' 归一后少于两个字符，无法比较`] };
+  }
+  const n = normalise(text);
+  const hits = contextualise(index.scan(n, true), n, index, null, lex, 0);
+  if (hits.length === 0) {
+    return { similar: false, kind: 'none', similarity: 0, reasons: [`'${text}' 中未发现与 '${mark}' 相同或近似的文字`] };
+  }
+  hits.sort((a, b) => rank(b) - rank(a));
+  const h = hits[0];
+  if (h.descriptive) {
+    return {
+      similar: false,
+      kind: 'descriptive',
+      similarity: h.judgement.similarity,
+      reasons: [...h.judgement.reasons, `名称前后有 '${h.descriptive}'，属说明商品适用对象的描述性使用，不是作为商标使用`],
+    };
+  }
+  return { similar: h.judgement.similar, kind: h.judgement.kind, similarity: h.judgement.similarity, reasons: h.judgement.reasons };
+}

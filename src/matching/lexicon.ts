@@ -1,0 +1,74 @@
+// Word lists the matcher consults: seeds/matching/* (replica cues, generic and GI words, …)
+// and the jieba general dictionary (MIT) for "is this an ordinary word" checks.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { normalise } from './normalise.ts';
+
+function seedLines(file: string): string[][] {
+  const text = readFileSync(new URL(`../../seeds/matching/${file}`, import.meta.url), 'utf8');
+  return text.split('\n').filter((l) => l.trim() && !l.startsWith('#')).map((l) => l.split('\t').map((c) => c.trim()));
+}
+
+/** lower-cased, simplified, full-width folded; keeps spaces and punctuation so '1:1' survives */
+export function cueForm(s: string): string {
+  return s.normalize('NFKC').toLowerCase();
+}
+
+export interface Lexicon {
+  replicaCues: { cue: string; strong: boolean }[];
+  /** normalised (compact) form of generic + quality + place words */
+  insertWords: Set<string>;
+  giAffixes: Set<string>;
+  genericWords: Set<string>;
+  placeWords: Set<string>;
+  compatBefore: string[];
+  compatAfter: string[];
+  commonEnglish: Set<string>;
+  niceKeywords: { word: string; compact: string; niceClass: number }[];
+  dictionary: Set<string>;
+}
+
+let lexicon: Lexicon | undefined;
+
+function loadDictionary(): Set<string> {
+  const require = createRequire(import.meta.url);
+  const dir = dirname(require.resolve('@node-rs/jieba/package.json'));
+  const text = readFileSync(join(dir, 'dict.txt'), 'utf8');
+  const words = new Set<string>();
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const sp = text.indexOf(' ', start);
+    const word = text.slice(start, sp > start && sp < end ? sp : end);
+    // two to six Han characters: the words that can overlap a mark
+    if (word.length >= 2 && word.length <= 6 && /^[\u4e00-\u9fff]+$/.test(word)) words.add(word);
+    start = end + 1;
+  }
+  return words;
+}
+
+export function getLexicon(): Lexicon {
+  if (lexicon) return lexicon;
+  const compactOf = (w: string) => normalise(w).compact;
+  const generic = seedLines('generic-words.txt').map((r) => compactOf(r[0]));
+  const places = seedLines('place-words.txt').map((r) => compactOf(r[0]));
+  const gi = seedLines('gi-affixes.txt').map((r) => compactOf(r[0]));
+  const compat = seedLines('compat-cues.tsv');
+  lexicon = {
+    replicaCues: seedLines('replica-cues.tsv').map((r) => ({ cue: cueForm(r[0]), strong: r[1] === 'strong' })),
+    genericWords: new Set(generic),
+    placeWords: new Set(places),
+    giAffixes: new Set(gi),
+    insertWords: new Set([...generic, ...places]),
+    compatBefore: compat.filter((r) => r[1] === 'before').map((r) => compactOf(r[0])),
+    compatAfter: compat.filter((r) => r[1] === 'after').map((r) => compactOf(r[0])),
+    commonEnglish: new Set(seedLines('common-english.txt').map((r) => r[0].toLowerCase())),
+    niceKeywords: seedLines('nice-keywords.tsv')
+      .map((r) => ({ word: r[0], compact: compactOf(r[0]), niceClass: Number(r[1]) }))
+      .sort((a, b) => b.compact.length - a.compact.length),
+    dictionary: loadDictionary(),
+  };
+  return lexicon;
+}

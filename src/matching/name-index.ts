@@ -1,0 +1,446 @@
+// One index for every watched name and alias. Han names are filtered with character-pair keys
+// (adjacent pairs and pairs one apart: with one character changed, some pair of a 3+
+// character name survives — the pigeonhole filter for approximate matching), two-character
+// names also with look-alike and sound-alike classes of each character; latin names with a
+// deletion neighbourhood (SymSpell). A scan costs a few hash lookups per character of the
+// listing however many names are watched; each candidate is then verified and judged by the
+// examiner rules (examiner.ts).
+import { charFeatures, charSimilarity } from './char-similarity.ts';
+import { judgeHan, judgeLatin, SOUND_CLOSE, substitutions, VISUAL_CLOSE, type Judgement } from './examiner.ts';
+import type { Lexicon } from './lexicon.ts';
+import { FrozenMultiMap } from './frozen-map.ts';
+import { isHan, looseKey, normalise, originalSpan, type Normalised } from './normalise.ts';
+
+export interface Pattern {
+  entryIdx: number;
+  text: string;
+  source: 'name' | 'alias';
+  han: boolean;
+  loose: string;
+  isGi: boolean;
+  /** the watchlist spelling, so a traditional or spaced-out hit is reported as 'normalised' */
+  raw: string;
+  /** the entry's name, for reasons about alias hits */
+  entryName: string;
+}
+
+type Postings = number | number[];
+type MapName = 'adj' | 'gap' | 'classLeft' | 'classRight' | 'classPair' | 'latinExact' | 'latinDel';
+
+function addPosting(map: Map<number | string, Postings>, key: number | string, value: number): void {
+  const cur = map.get(key);
+  if (cur === undefined) map.set(key, value);
+  else if (typeof cur === 'number') {
+    if (cur !== value) map.set(key, [cur, value]);
+  } else if (!cur.includes(value)) cur.push(value);
+}
+
+/** key = id × ID + id: character ids and class ids stay below 2^15 in practice, so keys stay
+ *  small integers (V8 Smis), which hash fast */
+const ID = 0x8000;
+// pairChars / bloom flags: the character is the left/right half of an indexed pair of a
+// three- or four-character name (shape classes) or of a two-character name (all classes)
+const LEFT = 1;
+const RIGHT = 2;
+const LEFT2 = 4;
+const RIGHT2 = 8;
+const MAX_HAN = 24;
+const POS = 32;
+
+const classIds = new Map<string, number>();
+const charClassCache = new Map<string, number[]>();
+
+/** look-alike and sound-alike classes of a character: shared phonetic component, radical plus
+ *  the corners it fills, toneless syllable */
+function charClasses(ch: string): number[] {
+  let ids = charClassCache.get(ch);
+  if (ids) return ids;
+  const f = charFeatures(ch);
+  const names: string[] = [];
+  if (f) {
+    for (const g of f.phonetic) names.push(`p${g}`);
+    const fc = f.fourCorner;
+    if (f.radical && fc.length >= 4) {
+      names.push(`f${fc.slice(0, 4)}`);
+      names.push(`r${f.radical}t${fc[0]}${fc[1]}`, `r${f.radical}l${fc[0]}${fc[2]}`, `r${f.radical}b${fc[2]}${fc[3]}`, `r${f.radical}r${fc[1]}${fc[3]}`);
+    }
+    for (const r of f.readings) names.push(`s${r.replace(/\d$/, '')}`);
+  }
+  ids = [...new Set(names)].map((n) => {
+    let id = classIds.get(n);
+    if (id === undefined) classIds.set(n, (id = classIds.size + 1));
+    return id;
+  });
+  charClassCache.set(ch, ids);
+  return ids;
+}
+
+const shapeCache = new Map<string, number[]>();
+
+/** the classes that say two characters look alike: shared phonetic component, same four corners */
+function shapeClasses(ch: string): number[] {
+  let ids = shapeCache.get(ch);
+  if (ids) return ids;
+  const f = charFeatures(ch);
+  const names: string[] = [];
+  if (f) {
+    for (const g of f.phonetic) names.push(`p${g}`);
+    if (f.fourCorner.length >= 4) names.push(`f${f.fourCorner.slice(0, 4)}`);
+  }
+  ids = names.map((n) => {
+    let id = classIds.get(n);
+    if (id === undefined) classIds.set(n, (id = classIds.size + 1));
+    return id;
+  });
+  shapeCache.set(ch, ids);
+  return ids;
+}
+
+const code = (s: string, i: number) => s.charCodeAt(i);
+const classesByCode: (number[] | null)[] = new Array(0x10000).fill(null);
+
+function charClassesByCode(c: number): number[] {
+  let ids = classesByCode[c];
+  if (!ids) {
+    const ch = String.fromCharCode(c);
+    ids = isHan(ch) ? charClasses(ch) : [];
+    classesByCode[c] = ids;
+  }
+  return ids;
+}
+
+const shapeByCode: (number[] | null)[] = new Array(0x10000).fill(null);
+
+function shapeClassesByCode(c: number): number[] {
+  let ids = shapeByCode[c];
+  if (!ids) {
+    const ch = String.fromCharCode(c);
+    ids = isHan(ch) ? shapeClasses(ch) : [];
+    shapeByCode[c] = ids;
+  }
+  return ids;
+}
+
+interface ScanContext {
+  n: Normalised;
+  hits: RawHit[];
+  explain: boolean;
+  seen: Set<number>;
+}
+
+export interface RawHit {
+  patternId: number;
+  judgement: Judgement;
+  matchedText: string;
+  /** compact span, used for context checks */
+  cStart: number;
+  cEnd: number;
+}
+
+export class NameIndex {
+  readonly patterns: Pattern[] = [];
+  // built in Maps by add(), frozen into typed arrays by freeze()
+  private building: Record<MapName, Map<number, Postings>> | null = {
+    adj: new Map(), gap: new Map(), classLeft: new Map(), classRight: new Map(), classPair: new Map(), latinExact: new Map(), latinDel: new Map(),
+  };
+  private frozen: Record<MapName, FrozenMultiMap> | null = null;
+  // latin maps are keyed by a 30-bit hash of the (loose) word: small-integer keys, no strings
+  // kept; a collision only adds a candidate that verification rejects
+  private readonly lex: Lexicon;
+  private seenPatterns = new Set<string>();
+  /** per UTF-16 code: LEFT/RIGHT when the character is the left/right half of a class-indexed pair */
+  private pairChars = new Uint8Array(0x10000);
+  /** per UTF-16 code: a small id when some Han name contains it, else -1; keeps keys small
+   *  integers and lets the scan skip characters no name contains */
+  private charIds = new Int32Array(0x10000).fill(-1);
+  private nextCharId = 0;
+
+  private idOf(code: number): number {
+    let id = this.charIds[code];
+    if (id < 0) this.charIds[code] = id = this.nextCharId++;
+    return id;
+  }
+
+  constructor(lex: Lexicon) {
+    this.lex = lex;
+  }
+
+  add(entryIdx: number, rawText: string, source: 'name' | 'alias', isGi: boolean, entryName = rawText): void {
+    const b = this.building;
+    if (!b) throw new Error('NameIndex is frozen');
+    const n = normalise(rawText);
+    const han = /\p{Script=Han}/u.test(n.compact);
+    const text = han ? n.compact.slice(0, MAX_HAN) : n.tokens.map((t) => t.text).join('');
+    if (text.length < 2) return;
+    const key = `${entryIdx}\u0000${text}`;
+    if (this.seenPatterns.has(key)) return;
+    this.seenPatterns.add(key);
+    const id = this.patterns.length;
+    const loose = han ? text : looseKey(text);
+    this.patterns.push({ entryIdx, text, source, han, loose, isGi, raw: rawText.trim(), entryName });
+    if (han) {
+      const ids = Array.from({ length: text.length }, (_, i) => this.idOf(code(text, i)));
+      for (let i = 0; i + 1 < text.length; i++) addPosting(b.adj, ids[i] * ID + ids[i + 1], id * POS + i);
+      for (let i = 0; i + 2 < text.length; i++) addPosting(b.gap, ids[i] * ID + ids[i + 2], id * POS + i);
+      // short names lose every exact pair to one or two look-alike changes (雷碧, 娃恰恰):
+      // index each pair with either character replaced by its look-alike/sound-alike classes
+      // (two-character names with every class, three- and four-character names with the
+      // shape classes only, which keeps the index small at 100,000 names)
+      if (text.length <= 4) {
+        const two = text.length === 2;
+        const classes = two ? charClasses : shapeClasses;
+        const [left, right] = two ? [LEFT2, RIGHT2] : [LEFT, RIGHT];
+        for (let i = 0; i + 1 < text.length; i++) {
+          this.pairChars[code(text, i)] |= left;
+          this.pairChars[code(text, i + 1)] |= right;
+          for (const c of classes(text[i])) {
+            const key = c * ID + ids[i + 1];
+            addPosting(b.classLeft, key, id * POS + i);
+          }
+          for (const c of classes(text[i + 1])) {
+            const key = c * ID + ids[i];
+            addPosting(b.classRight, key, id * POS + i);
+          }
+        }
+        if (text.length === 2 && text[0] === text[1]) for (const c of charClasses(text[0])) addPosting(b.classPair, c, id * POS);
+      }
+    } else {
+      // cl→d is the one fold that can also hide an l→i fold (GUCCl), so index both keys. Only
+      // names get the deletion neighbourhood: aliases (pinyin, English forms) are matched on
+      // their loose key, which keeps the index small at 100,000 entries
+      for (const key of new Set([loose, looseKey(text, false)])) {
+        addPosting(b.latinExact, hash30(key), id);
+        if (source === 'name' && key.length >= 4) for (const d of deletions(key)) addPosting(b.latinDel, hash30(d), id);
+      }
+    }
+  }
+
+  /** every candidate name hit in the text, each judged; several per pattern are possible */
+  /** ends building: the maps become compact typed arrays; scans need a frozen index */
+  freeze(): this {
+    const b = this.building;
+    if (!b) return this;
+    this.frozen = {
+      adj: new FrozenMultiMap(b.adj), gap: new FrozenMultiMap(b.gap), classLeft: new FrozenMultiMap(b.classLeft),
+      classRight: new FrozenMultiMap(b.classRight), classPair: new FrozenMultiMap(b.classPair),
+      latinExact: new FrozenMultiMap(b.latinExact), latinDel: new FrozenMultiMap(b.latinDel),
+    };
+    this.building = null;
+    this.seenPatterns.clear();
+    return this;
+  }
+
+  /** bytes held by the frozen maps */
+  get byteLength(): number {
+    return this.frozen ? Object.values(this.frozen).reduce((s, m) => s + m.byteLength, 0) : 0;
+  }
+
+  /**
+   * Every candidate name hit in the text, each judged; several per pattern are possible. Without
+   * `explain`, candidates the examiner rules are sure to reject are dropped before judging
+   * (the matcher only needs the similar ones; `similar()` wants to say why not).
+   */
+  scan(n: Normalised, explain = false): RawHit[] {
+    if (!this.frozen) throw new Error('NameIndex.scan before freeze()');
+    const hits: RawHit[] = [];
+    this.scanHan(n, hits, explain);
+    this.scanLatin(n, hits, explain);
+    return hits;
+  }
+
+  private scanHan(n: Normalised, hits: RawHit[], explain: boolean): void {
+    const t = n.compact;
+    if (t.length < 2) return;
+    const f = this.frozen!;
+    const ctx: ScanContext = { n, hits, explain, seen: new Set<number>() };
+    const withClasses = f.classLeft.size > 0;
+    let classesHere: number[] | null = null;
+    let classesNext: number[] | null = null;
+    const ids = this.charIds;
+    for (let i = 0; i + 1 < t.length; i++) {
+      const a = t.charCodeAt(i);
+      const b = t.charCodeAt(i + 1);
+      const ia = ids[a];
+      const ib = ids[b];
+      if (ia >= 0) {
+        if (ib >= 0) this.visit(f.adj, ia * ID + ib, i, ctx);
+        if (i + 2 < t.length) {
+          const ic = ids[t.charCodeAt(i + 2)];
+          if (ic >= 0) this.visit(f.gap, ia * ID + ic, i, ctx);
+        }
+      }
+      classesHere = classesNext;
+      classesNext = null;
+      if (withClasses && a >= 0x3400 && b >= 0x3400) {
+        // only characters that sit in a class-indexed pair of some name can anchor a lookup
+        const fb = this.pairChars[b];
+        const fa = this.pairChars[a];
+        if (fb & RIGHT2 || a === b) classesHere ??= charClassesByCode(a);
+        // every class of a character includes its shape classes, so one probe serves both kinds
+        if (fb & RIGHT2) this.probe(classesHere!, ib, f.classLeft, i, ctx);
+        else if (fb & RIGHT) this.probe(shapeClassesByCode(a), ib, f.classLeft, i, ctx);
+        if (fa & LEFT2) {
+          classesNext = charClassesByCode(b);
+          this.probe(classesNext, ia, f.classRight, i, ctx);
+        } else if (fa & LEFT) this.probe(shapeClassesByCode(b), ia, f.classRight, i, ctx);
+        if (a === b) for (let k = 0; k < classesHere!.length; k++) this.visit(f.classPair, classesHere![k], i, ctx);
+      }
+    }
+  }
+
+  private probe(classes: number[], charId: number, map: FrozenMultiMap, textPos: number, ctx: ScanContext): void {
+    for (let k = 0; k < classes.length; k++) this.visit(map, classes[k] * ID + charId, textPos, ctx);
+  }
+
+  private visit(map: FrozenMultiMap, key: number, textPos: number, ctx: ScanContext): void {
+    const slot = map.find(key);
+    if (slot < 0) return;
+    const start = map.start(slot);
+    const end = start + map.count(slot);
+    const values = map.values;
+    for (let k = start; k < end; k++) this.consider(values[k], textPos, ctx);
+  }
+
+  private consider(posting: number, textPos: number, ctx: ScanContext): void {
+    const id = Math.floor(posting / POS);
+    const p = posting % POS;
+    const key = id * 8192 + ((textPos - p + 4096) & 8191);
+    if (ctx.seen.has(key)) return;
+    ctx.seen.add(key);
+    const hit = this.verifyHan(this.patterns[id], id, ctx.n, textPos, p, ctx.explain);
+    if (hit) ctx.hits.push(hit);
+  }
+
+  /** the examiner rules that need no context, applied before the full judgement */
+  private plausible(m: string, t: string, s: number): boolean {
+    const len = m.length;
+    let d = 0;
+    for (let k = 0; k < len; k++) {
+      if (m.charCodeAt(k) === t.charCodeAt(s + k)) continue;
+      d++;
+      if (d >= 2 || len === 2) {
+        const sim = charSimilarity(m[k], t[s + k]);
+        if (sim.visual < VISUAL_CLOSE && sim.sound < SOUND_CLOSE) return false;
+      }
+    }
+    if (d === 0 || (d === 1 && len >= 3)) return true;
+    if (len === 2) return d === 1 || (m[0] === m[1] && t[s] === t[s + 1]);
+    return d <= (len <= 5 ? 2 : 3) && d < len;
+  }
+
+  private verifyHan(pat: Pattern, id: number, n: Normalised, textPos: number, keyPos: number, explain: boolean): RawHit | null {
+    const t = n.compact;
+    const m = pat.text;
+    const len = m.length;
+    const s = textPos - keyPos;
+    let best: { start: number; end: number; subs: ReturnType<typeof substitutions>; inserted?: string } | null = null;
+    if (s >= 0 && s + len <= t.length && (explain || this.plausible(m, t, s))) {
+      const window = t.slice(s, s + len);
+      if (window === m) best = { start: s, end: s + len, subs: [] };
+      else {
+        let diff = 0;
+        for (let k = 0; k < len; k++) if (window[k] !== m[k] && ++diff > 3) break;
+        if (diff <= 3 && (diff < len || len === 2)) best = { start: s, end: s + len, subs: substitutions(m, window) };
+      }
+    }
+    if (!best || best.subs.length > 0) {
+      const ins = this.findInsertion(m, t, textPos, keyPos, pat.isGi);
+      if (ins) best = ins;
+    }
+    if (!best) return null;
+    if (best.subs.length > 0 && !best.subs.some((x) => isHan(x.textChar))) return null;
+    const original = originalSpan(n, best.start, best.end);
+    const normalisedOnly = best.subs.length === 0 && !best.inserted && original !== pat.raw;
+    const judgement = judgeHan({
+      mark: m, text: t, start: best.start, end: best.end, subs: best.subs, inserted: best.inserted,
+      isGi: pat.isGi, original, source: pat.source, normalisedOnly, display: pat.raw, entryName: pat.entryName,
+    }, this.lex);
+    return { patternId: id, judgement, matchedText: original, cStart: best.start, cEnd: best.end };
+  }
+
+  private findInsertion(m: string, t: string, textPos: number, keyPos: number, isGi: boolean) {
+    const len = m.length;
+    for (let k = 1; k < len; k++) {
+      for (let L = 1; L <= 4; L++) {
+        // the key lies in the left part (keyPos + 1 < k) or in the right part (keyPos ≥ k)
+        let s: number;
+        if (keyPos + 1 < k) s = textPos - keyPos;
+        else if (keyPos >= k) s = textPos - keyPos - L;
+        else continue;
+        if (s < 0 || s + len + L > t.length) continue;
+        if (t.slice(s, s + k) !== m.slice(0, k)) continue;
+        if (t.slice(s + k + L, s + len + L) !== m.slice(k)) continue;
+        const word = t.slice(s + k, s + k + L);
+        if (this.lex.insertWords.has(word) || (isGi && this.lex.giAffixes.has(word))) {
+          return { start: s, end: s + len + L, subs: [], inserted: word };
+        }
+      }
+    }
+    return null;
+  }
+
+  private scanLatin(n: Normalised, hits: RawHit[], explain: boolean): void {
+    const toks = n.tokens;
+    if (!toks.length || this.frozen!.latinExact.size === 0) return;
+    for (let i = 0; i < toks.length; i++) {
+      let text = '';
+      for (let j = i; j < Math.min(toks.length, i + 3); j++) {
+        if (j > i && toks[j].compactStart !== toks[j - 1].compactStart + toks[j - 1].text.length) break;
+        text += toks[j].text;
+        if (text.length > 24) break;
+        if (!/[a-z]/.test(text) || text.length < 2) continue;
+        const loose = looseKey(text);
+        const ids = new Set<number>();
+        const keys = text.includes('cl') ? [loose, looseKey(text, false)] : [loose];
+        const f = this.frozen!;
+        const collect = (map: FrozenMultiMap, key: number) => {
+          const slot = map.find(key);
+          if (slot < 0) return;
+          for (let k = map.start(slot), end = k + map.count(slot); k < end; k++) ids.add(map.values[k]);
+        };
+        for (const key of keys) {
+          const h = hash30(key);
+          collect(f.latinExact, h);
+          if (key.length < 3) continue;
+          collect(f.latinDel, h);
+          // deletion-neighbourhood entries exist only for names of four or more letters
+          if (key.length < 4) continue;
+          for (const d of deletions(key)) {
+            const hd = hash30(d);
+            collect(f.latinExact, hd);
+            collect(f.latinDel, hd);
+          }
+        }
+        for (const id of ids) {
+          const pat = this.patterns[id];
+          const original = n.original.slice(toks[i].start, toks[j].end);
+          const judgement = judgeLatin({
+            mark: pat.text, token: text, looseMark: pat.loose, looseToken: loose, original, source: pat.source, isGi: pat.isGi, display: pat.raw, entryName: pat.entryName,
+          }, this.lex);
+          if (!explain && !judgement.similar) continue;
+          const cStart = toks[i].compactStart;
+          hits.push({ patternId: id, judgement, matchedText: original, cStart, cEnd: toks[j].compactStart + toks[j].text.length });
+        }
+      }
+    }
+  }
+}
+
+/** FNV-1a, folded to 30 bits so it stays a V8 small integer */
+function hash30(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 2) & 0x3fffffff;
+}
+
+function deletions(s: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const d = s.slice(0, i) + s.slice(i + 1);
+    if (out[out.length - 1] !== d) out.push(d);
+  }
+  return out;
+}

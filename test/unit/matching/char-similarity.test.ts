@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { charSimilarity, neighbours, tableSize } from '../../../src/matching/char-similarity.ts';
+import { splitSyllable } from '../../../src/matching/char-features.ts';
+
+describe('character similarity table', () => {
+  it('covers the 8,105 characters of 通用规范汉字表', () => {
+    expect(tableSize()).toBe(8105);
+  });
+
+  it('says where its data comes from and under which licence', () => {
+    const head = readFileSync(new URL('../../../seeds/matching/char-similarity.tsv', import.meta.url), 'utf8').slice(0, 400);
+    expect(head).toMatch(/Unihan/);
+    expect(head).toMatch(/Modified data derived from the Unicode Data Files/);
+    expect(head).toMatch(/Unicode License Agreement/);
+    const provenance = readFileSync(new URL('../../../seeds/matching/PROVENANCE.md', import.meta.url), 'utf8');
+    expect(provenance).toMatch(/gen-char-similarity/);
+  });
+
+  it.each([
+    ['师', '帅'], ['雪', '雷'], ['哈', '恰'], ['洽', '治'], ['兔', '免'], ['酒', '洒'], ['思', '恩'],
+  ])('finds %s and %s visually close', (a, b) => {
+    expect(charSimilarity(a, b).visual).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it.each([
+    ['师', '吉'], ['兔', '菜'], ['米', '来'], ['牛', '午'],
+  ])('does not find %s and %s visually close', (a, b) => {
+    expect(charSimilarity(a, b).visual).toBeLessThan(0.5);
+  });
+
+  it.each([
+    ['傅', '父', 1], ['碧', '壁', 1], ['仔', '仔', 1],
+  ])('scores %s and %s as the same sound', (a, b, s) => {
+    expect(charSimilarity(a, b).sound).toBe(s);
+  });
+
+  it('scores a tone difference below an exact homophone and above unrelated sounds', () => {
+    const tone = charSimilarity('达', '大').sound; // da2 / da4
+    expect(tone).toBeLessThan(1);
+    expect(tone).toBeGreaterThanOrEqual(0.85);
+    expect(charSimilarity('师', '吉').sound).toBeLessThan(0.5);
+  });
+
+  it('lists look-alike and sound-alike neighbours of a character', () => {
+    expect(neighbours('帅').visual).toContain('师');
+    expect(neighbours('师').sound.length).toBeGreaterThan(0);
+    expect(neighbours('😀')).toEqual({ visual: [], sound: [] });
+  });
+
+  it.each([
+    ['zhuang1', { initial: 'zh', final: 'uang', tone: 1 }],
+    ['an4', { initial: '', final: 'an', tone: 4 }],
+    ['lü3', { initial: 'l', final: 'ü', tone: 3 }],
+  ])('splits the syllable %s', (s, expected) => {
+    expect(splitSyllable(s)).toEqual(expected);
+  });
+});

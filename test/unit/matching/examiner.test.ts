@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { editDistance } from '../../../src/matching/examiner.ts';
+import { similar } from '../../../src/matching/index.ts';
+
+describe('examiner rules (similar)', () => {
+  it.each([
+    // 三字以上商标改一字：字形、读音近似
+    ['康师傅', '康帅傅', 'visual'],
+    ['康师傅', '康师父', 'phonetic'],
+    ['大白兔', '大白免', 'visual'],
+    ['娃哈哈', '娃恰恰', 'visual'],
+    // 两字商标：替换字须近似
+    ['雪碧', '雷碧', 'visual'],
+    ['洽洽', '治治', 'visual'],
+    // 商标加通用、品质或地名词仍为该商标
+    ['六个核桃', '六个石磨核桃', 'affix'],
+    // 归一化
+    ['康师傅', '康師傅', 'normalised'],
+    ['营养快线', '营养快線', 'normalised'],
+    ['康师傅', '康 师 傅', 'normalised'],
+    // 外文：四个字母以上只差一个字母
+    ['Nike', 'Hike', 'edit'],
+    ['Puma', 'Pama', 'edit'],
+    ['adidas', 'adidos', 'edit'],
+    ['NIKE', 'N1KE', 'homoglyph'],
+    ['adidas', 'abibas', 'homoglyph'],
+    ['PlayStation', 'PolyStation', 'edit'],
+  ])('%s → %s is similar (%s)', (mark, text, kind) => {
+    const r = similar(mark, text);
+    expect(r.similar).toBe(true);
+    expect(r.kind).toBe(kind);
+    expect(r.reasons[0]).toContain(mark);
+  });
+
+  it.each([
+    ['小米', '小米粥', 'ordinary-word'],
+    ['大白兔', '大白菜', 'edit'],
+    ['王老吉', '王老师', 'edit'],
+    ['美的', '完美的设计', 'ordinary-word'],
+    ['康师傅', '张师傅', 'edit'],
+    ['雪碧', '雪花', 'none'],
+    ['Nike', 'like', 'edit'],
+    ['Nike', 'Nikon', 'none'],
+    ['Apple', 'case for Apple iPhone', 'descriptive'],
+    ['华为', '适用于华为P40手机壳', 'descriptive'],
+    ['娃哈哈', '哈哈镜', 'none'],
+  ])('%s → %s is not similar (%s)', (mark, text, kind) => {
+    const r = similar(mark, text);
+    expect(r.similar).toBe(false);
+    expect(r.kind).toBe(kind);
+    expect(r.reasons.length).toBeGreaterThan(0);
+  });
+
+  it('says which characters look alike, in Chinese', () => {
+    expect(similar('康师傅', '康帅傅').reasons[0]).toBe("'康帅傅' 与注册商标 '康师傅' 字形近似（帅/师）");
+  });
+
+  it('rejects a three-character name whose first character clearly differs', () => {
+    const r = similar('康师傅', '张师傅');
+    expect(r.reasons[0]).toContain('首字');
+  });
+
+  it('keeps a one-character change of a longer mark similar even when the character is unrelated', () => {
+    const r = similar('胖东来', '胖都来');
+    expect(r.similar).toBe(true);
+    expect(r.kind).toBe('edit');
+  });
+
+  it('treats 镇/型/式/风味 added to a GI as a claim of the GI only when judging a GI', () => {
+    expect(similar('阳澄湖大闸蟹', '阳澄湖镇大闸蟹', { gi: true })).toMatchObject({ similar: true, kind: 'affix' });
+    expect(similar('金华火腿', '金华式火腿', { gi: true }).similar).toBe(true);
+    expect(similar('西湖龙井', '钱塘龙井', { gi: true }).similar).toBe(false);
+  });
+
+  it('finds the mark inside a whole listing title', () => {
+    expect(similar('康师傅', '【高仿】康帅傅红烧牛肉面 整箱24袋')).toMatchObject({ similar: true, kind: 'visual' });
+  });
+
+  it('scores closer variants higher', () => {
+    expect(similar('康师傅', '康帅傅').similarity).toBeGreaterThan(similar('胖东来', '胖都来').similarity);
+    expect(similar('康师傅', '康师傅').similarity).toBe(1);
+  });
+});
+
+describe('editDistance', () => {
+  it.each([
+    ['nike', 'nike', 0], ['nike', 'hike', 1], ['adidas', 'adiads', 1], ['playstation', 'polystation', 2], ['abc', 'xyz', 3],
+  ])('%s → %s is %i', (a, b, d) => {
+    expect(editDistance(a, b)).toBe(d);
+  });
+});

@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import { compileMatcher, parseScoringConfig, type Listing, type WatchlistSnapshotInput } from '../../../src/matching/index.ts';
+
+const snapshot: WatchlistSnapshotInput = {
+  version: '2026-06-01T00:00:00Z',
+  entries: [
+    {
+      id: 'ksf', kind: 'mark', name: '康师傅', aliases: ['Master Kong'], niceClasses: [30], keywords: ['方便面', '牛肉面'],
+      referencePrices: [{ currency: 'CNY', min: 59, max: 89 }], authorisedSellers: [{ sellerName: '康师傅官方旗舰店' }, { platform: 'jd', sellerId: 'ksf-jd' }],
+    },
+    { id: 'yc', kind: 'gi', name: '阳澄湖大闸蟹', keywords: ['大闸蟹'], gi: { regionCodes: ['320507'], seasonMonths: [9, 10, 11, 12] } },
+    { id: 'apple', kind: 'mark', name: 'Apple', aliases: ['苹果'], niceClasses: [9] },
+    { id: 'nike', kind: 'mark', name: 'Nike', niceClasses: [25], referencePrices: [{ currency: 'CNY', min: 500, max: 1500 }] },
+  ],
+  blacklist: [{ sellerName: '假货大王', reason: '2025 年两次处罚' }, { phone: '13800138000' }],
+  markets: [{ name: '某小商品城', host: 'fake-market.example', reason: '多次查获假冒商品' }],
+  riskPoints: [{ channel: 'wholesale', weight: 6, reason: '批发市场' }],
+};
+
+const matcher = compileMatcher(snapshot);
+const listing = (over: Partial<Listing>): Listing => ({ id: 'l1', title: '', ...over });
+const only = (l: Listing) => {
+  const rs = matcher.matchListing(l, { all: true });
+  expect(rs).toHaveLength(1);
+  return rs[0];
+};
+const codes = (l: Listing) => only(l).reasons.map((r) => r.code);
+
+describe('compileMatcher / matchListing', () => {
+  it('a parsed minimal snapshot compiles', () => {
+    const m = compileMatcher({ version: '1', entries: [{ id: 'm1', kind: 'mark', name: '雪碧' }] });
+    expect(m.version).toBe('1');
+    expect(m.matchListing({ id: 'x', title: '雷碧汽水' }, { all: true })[0]).toMatchObject({ entryId: 'm1', kind: 'visual', matchedText: '雷碧' });
+  });
+
+  it('rejects an invalid snapshot', () => {
+    expect(() => compileMatcher({ version: '1', entries: [{ id: 'm1', kind: 'brand', name: 'x' }] } as never)).toThrow();
+  });
+
+  it('the compiled matcher is immutable', () => {
+    expect(Object.isFrozen(matcher)).toBe(true);
+  });
+
+  it('scores a knock-off with replica cue, very low price, blacklisted seller, market and risk point as a high alert, every point with a reason', () => {
+    const r = only(listing({ title: '高仿康帅傅红烧牛肉面 整箱', price: 12, seller: '假货大王', host: 'shop.fake-market.example', channel: 'wholesale' }));
+    expect(r).toMatchObject({ entryId: 'ksf', entryName: '康师傅', kind: 'visual', matchedText: '康帅傅', level: 'high', alert: true });
+    const byCode = Object.fromEntries(r.reasons.map((x) => [x.code, x]));
+    expect(byCode['name.visual'].text).toBe("'康帅傅' 与注册商标 '康师傅' 字形近似（帅/师）");
+    expect(byCode['replica.strong'].text).toContain('高仿');
+    expect(byCode['price.very-low'].text).toBe('售价 ¥12 低于参考价下限 ¥59 的 30%');
+    expect(byCode['seller.blacklisted'].text).toContain('假货大王');
+    expect(byCode['market.of-concern'].text).toContain('某小商品城');
+    expect(byCode['risk-point'].points).toBe(6);
+    const sum = r.reasons.reduce((s, x) => s + x.points, 0);
+    expect(r.score).toBe(Math.min(100, sum));
+  });
+
+  it('does not alert on the authorised seller selling at the reference price', () => {
+    const l = listing({ title: '康师傅红烧牛肉面 整箱24袋', price: 65, seller: '康师傅官方旗舰店' });
+    expect(matcher.matchListing(l)).toEqual([]);
+    const r = matcher.matchListing(l, { all: true })[0];
+    expect(r.kind).toBe('exact');
+    expect(r.alert).toBe(false);
+    expect(r.reasons.map((x) => x.code)).toEqual(expect.arrayContaining(['seller.authorised', 'price.in-range']));
+  });
+
+  it('recognises an authorised seller by platform and seller id', () => {
+    expect(codes(listing({ title: '康师傅方便面', platform: 'jd', sellerId: 'ksf-jd' }))).toContain('seller.authorised');
+    expect(codes(listing({ title: '康师傅方便面', platform: 'taobao', sellerId: 'ksf-jd' }))).not.toContain('seller.authorised');
+  });
+
+  it('treats a missing price as neither good nor bad', () => {
+    const withPrice = codes(listing({ title: '康帅傅方便面', price: 70 }));
+    const without = only(listing({ title: '康帅傅方便面', price: null }));
+    expect(withPrice).toContain('price.in-range');
+    expect(without.reasons.some((x) => x.code.startsWith('price.'))).toBe(false);
+  });
+
+  it('gives fewer points for a price below the minimum than for one under the configured fraction', () => {
+    const below = only(listing({ title: '康帅傅方便面', price: 40 }));
+    const veryLow = only(listing({ title: '康帅傅方便面', price: 10 }));
+    expect(below.reasons.find((x) => x.code === 'price.below-min')?.text).toBe('售价 ¥40 低于参考价下限 ¥59');
+    expect(veryLow.score).toBeGreaterThan(below.score);
+  });
+
+  it('weakens a mark used on goods outside its Nice classes', () => {
+    const fruit = only(listing({ title: '烟台苹果 红富士 5斤' }));
+    expect(fruit.kind).toBe('alias');
+    expect(fruit.reasons.find((x) => x.code === 'goods.out-of-class')?.text).toBe("商品 '苹果' 属第31类，不在该商标核定的第9类内");
+    expect(fruit.alert).toBe(false);
+  });
+
+  it('flags a phone number of a blacklisted seller found in the description', () => {
+    expect(codes(listing({ title: '康帅傅方便面', description: '批发请联系 138-0013-8000' }))).toContain('seller.blacklisted');
+  });
+
+  describe('geographical indications', () => {
+    it('scores a GI listing from outside the protected region and out of season', () => {
+      const r = only(listing({ title: '阳澄湖镇大闸蟹 鲜活', regionCode: '330102', observedAt: '2026-05-03T10:00:00Z' }));
+      expect(r.kind).toBe('affix');
+      expect(codes(listing({ title: '阳澄湖镇大闸蟹 鲜活', regionCode: '330102', observedAt: '2026-05-03T10:00:00Z' }))).toEqual(
+        expect.arrayContaining(['gi.outside', 'gi.out-of-season']),
+      );
+      expect(r.alert).toBe(true);
+    });
+
+    it('lowers the score of a GI listing from inside the protected region, in season', () => {
+      const inside = only(listing({ title: '阳澄湖大闸蟹 鲜活', regionCode: '320507', observedAt: '2026-10-03T10:00:00Z' }));
+      const outside = only(listing({ title: '阳澄湖大闸蟹 鲜活', regionCode: '330102', observedAt: '2026-10-03T10:00:00Z' }));
+      expect(inside.reasons.map((x) => x.code)).toContain('gi.inside');
+      expect(inside.score).toBeLessThan(outside.score);
+    });
+
+    it('resolves a free-text seller location to a region', () => {
+      const r = only(listing({ title: '阳澄湖大闸蟹', location: '浙江杭州' }));
+      expect(r.reasons.find((x) => x.code === 'gi.outside')?.text).toContain('330100');
+    });
+
+    it('says the origin is unknown when the location is missing', () => {
+      const r = only(listing({ title: '阳澄湖大闸蟹' }));
+      expect(r.reasons.find((x) => x.code === 'gi.unknown')?.points).toBe(0);
+    });
+  });
+
+  it('does not treat ordinary words as marks', () => {
+    for (const title of ['小米粥 500g', '大白菜 新鲜', '王老师 讲义', '钱塘龙井 明前茶']) {
+      expect(matcher.matchListing(listing({ title }), { all: true })).toEqual([]);
+    }
+  });
+
+  it('reports a descriptive use ("case for Apple iPhone") with negative points and no alert', () => {
+    const r = only(listing({ title: 'case for Apple iPhone 15 手机壳', price: 19 }));
+    expect(r.kind).toBe('descriptive');
+    expect(r.alert).toBe(false);
+    expect(r.reasons.find((x) => x.code === 'name.descriptive')?.points).toBeLessThan(0);
+  });
+
+  it('finds a latin knock-off with a replica cue', () => {
+    const r = only(listing({ title: 'N1KE Air Max 1:1 莆田 运动鞋', price: 99 }));
+    expect(r).toMatchObject({ entryId: 'nike', kind: 'homoglyph', matchedText: 'N1KE', alert: true });
+  });
+
+  it('matches in the description when the title is clean', () => {
+    const r = only(listing({ title: '红烧牛肉面 整箱', description: '同款康帅傅口味' }));
+    expect(r.matchedText).toBe('康帅傅');
+  });
+
+  it('returns several entries for a listing naming several marks, highest score first', () => {
+    const rs = matcher.matchListing(listing({ title: '高仿 Nike 运动鞋 送康师傅方便面' }), { all: true });
+    expect(rs.map((r) => r.entryId).sort()).toEqual(['ksf', 'nike']);
+    expect(rs[0].score).toBeGreaterThanOrEqual(rs[1].score);
+  });
+
+  it('costs the same lookups whatever the number of unrelated entries', () => {
+    const many = compileMatcher({
+      version: 'big',
+      entries: [
+        ...(snapshot.entries ?? []),
+        ...Array.from({ length: 3000 }, (_, i) => ({ id: `x${i}`, kind: 'mark' as const, name: `Brand${i}zq` })),
+      ],
+    });
+    const l = listing({ title: '高仿康帅傅红烧牛肉面', price: 12 });
+    expect(many.matchListing(l).map((r) => r.entryId)).toEqual(['ksf']);
+  });
+
+  it('uses overridden weights and thresholds from the configuration', () => {
+    const strict = compileMatcher(snapshot, { thresholds: { alert: 95, high: 95, medium: 90, low: 80 }, replicaCue: { strong: 0 } });
+    const l = listing({ title: '高仿康帅傅红烧牛肉面' });
+    expect(strict.matchListing(l)).toEqual([]);
+    const r = strict.matchListing(l, { all: true })[0];
+    expect(r.reasons.find((x) => x.code === 'replica.strong')?.points).toBe(0);
+    expect(r.level).toBe('none');
+  });
+
+  it('rejects an inconsistent scoring configuration', () => {
+    expect(() => parseScoringConfig({ thresholds: { high: 10, medium: 50 } })).toThrow();
+    expect(() => parseScoringConfig({ price: { lowFraction: 2 } })).toThrow();
+  });
+
+  it('is deterministic: the same listing gives the same result', () => {
+    const l = listing({ title: '高仿康帅傅红烧牛肉面', price: 12 });
+    expect(matcher.matchListing(l)).toEqual(matcher.matchListing(l));
+  });
+});
