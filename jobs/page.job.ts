@@ -36,9 +36,10 @@ export async function processPage(job: Job, deps: JobDeps): Promise<{ listings: 
     if (r.runComplete) logger.info({ runId: p.runId }, 'crawl run finished');
   };
 
+  const timings: Record<string, number> = {};
   let outcome;
   try {
-    outcome = await runPage(def, p.url, { robots: deps.robots, limiter: deps.limiter, browser: deps.browser });
+    outcome = await runPage(def, p.url, { robots: deps.robots, limiter: deps.limiter, browser: deps.browser, timings });
   } catch (err) {
     const message = (err as Error).message;
     if (err instanceof PermanentFetchError) {
@@ -53,8 +54,13 @@ export async function processPage(job: Job, deps: JobDeps): Promise<{ listings: 
     throw err;
   }
 
+  let t = performance.now();
   await storeSnapshot(db, { sha256: outcome.sha256, url: outcome.finalUrl, contentType: outcome.contentType ?? null, body: outcome.body });
+  timings.snapshot = performance.now() - t;
+  t = performance.now();
   const upserted = await upsertListings(db, source.id, def.platform, outcome.extracted.listings);
+  timings.upsert = performance.now() - t;
+  t = performance.now();
   const changed = upserted.filter((u) => u.changed);
   for (let i = 0; i < changed.length; i += 100) {
     const items = changed.slice(i, i + 100).map((u) => ({ listingId: u.id, contentHash: u.contentHash }));
@@ -73,6 +79,8 @@ export async function processPage(job: Job, deps: JobDeps): Promise<{ listings: 
     );
   }
 
+  timings.queue = performance.now() - t;
+  t = performance.now();
   const errors = outcome.extracted.errors;
   const done = await finishPage(db, p.runId, {
     key,
@@ -87,5 +95,7 @@ export async function processPage(job: Job, deps: JobDeps): Promise<{ listings: 
     const gone = run.errors === 0 && !def.search ? await markGone(db, source.id, run.started_at) : 0;
     logger.info({ runId: p.runId, source: source.slug, gone }, 'crawl run finished');
   }
+  timings.finish = performance.now() - t;
+  logger.debug({ url: p.url, timings }, 'page timings (ms)');
   return { listings: upserted.length, changed: changed.length };
 }

@@ -18,6 +18,8 @@ export interface PageRunnerDeps {
   limiter?: HostLimiter;
   browser?: () => BrowserPool;
   signal?: AbortSignal;
+  /** filled with the milliseconds spent in each step, when given */
+  timings?: Record<string, number>;
 }
 
 export interface PageOutcome {
@@ -38,6 +40,8 @@ export async function runPage(def: SourceDefinition, url: string, deps: PageRunn
   }
   // the fetcher re-checks every redirect hop by host name (the source schema's patterns may carry a port)
   const guard = { allowedHosts: def.allowedHosts.map((h) => h.replace(/:\d+$/, '')), allowPrivate: def.local };
+  const tm = deps.timings ?? {};
+  let t = performance.now();
   const release = deps.limiter
     ? await deps.limiter.acquire(target.host, {
         concurrency: def.politeness.concurrency,
@@ -45,6 +49,8 @@ export async function runPage(def: SourceDefinition, url: string, deps: PageRunn
         signal: deps.signal,
       })
     : () => {};
+  tm.limiter = performance.now() - t;
+  t = performance.now();
   try {
     let page: FetchedPage;
     let text: string;
@@ -84,7 +90,10 @@ export async function runPage(def: SourceDefinition, url: string, deps: PageRunn
       text = decoded.text;
       charset = decoded.charset;
     }
+    tm.fetch = performance.now() - t;
+    t = performance.now();
     const extracted = extractListings({ url: page.url, body: text, contentType: page.headers['content-type'] }, def);
+    tm.extract = performance.now() - t;
     return {
       finalUrl: page.url,
       status: page.status,

@@ -65,11 +65,15 @@ export async function insertClueEvent(
 }
 
 /**
- * The clue of a seller, creating or merging clues as its identity requires. Serialised by a
- * transaction-level advisory lock: two match jobs must not create two clues for one company.
+ * The clue of a seller, creating or merging clues as its identity requires. Serialised by
+ * transaction-level advisory locks on the seller and on each of its identity values (taken in
+ * sorted order, so two callers cannot deadlock): two match jobs must not create two clues for
+ * one shop or one company, while unrelated sellers proceed in parallel.
  */
 export async function ensureClueForSeller(trx: Transaction<Database>, sellerId: string): Promise<string> {
-  await sql`select pg_advisory_xact_lock(hashtext('ipclue.clues'))`.execute(trx);
+  const idents = await trx.selectFrom('seller_identities').select(['kind', 'value']).where('seller_id', '=', sellerId).execute();
+  const keys = [`seller:${sellerId}`, ...idents.map((i) => `${i.kind}:${i.value}`)].sort();
+  for (const k of keys) await sql`select pg_advisory_xact_lock(hashtext(${`ipclue.clue.${k}`}))`.execute(trx);
   const linked = await sql<{ clue_id: string }>`
     select distinct cs.clue_id from clue_sellers cs where cs.seller_id = ${sellerId}::bigint
     union

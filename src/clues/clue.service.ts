@@ -121,13 +121,28 @@ export interface ClueListItem {
   maxScore: number;
 }
 
-/** clues with alerts, riskiest first */
+/**
+ * Clues, riskiest first. The open list is drawn from the riskiest open alerts (the queue's own
+ * index) rather than by aggregating every alert, so it stays fast with millions of alerts; the
+ * confirmed list is the most recently confirmed clues.
+ */
 export async function listClues(db: Kysely<Database>, opts: { limit: number; status?: 'open' | 'confirmed' }, scope: AlertScope = {}): Promise<ClueListItem[]> {
+  const candidates =
+    opts.status === 'confirmed'
+      ? sql`select id as clue_id from clues where status = 'confirmed' order by updated_at desc, id desc limit ${opts.limit}`
+      : sql`select distinct cs.clue_id
+          from (select a.listing_id from alerts a join marks m on m.id = a.mark_id
+                where a.status in ('new','in_review') ${scopeSql(scope)}
+                order by a.score desc, a.id desc limit ${opts.limit * 50}) t
+          join listings l on l.id = t.listing_id
+          join clue_sellers cs on cs.seller_id = l.seller_id`;
   const rows = await sql<{ id: string; status: string; sellers: string[]; platforms: string[]; alerts: string; open: string; max_score: number }>`
+    with cand as (${candidates})
     select c.id, c.status,
       array_agg(distinct coalesce(se.name, se.external_id)) as sellers, array_agg(distinct se.platform) as platforms,
       count(a.id) as alerts, count(a.id) filter (where a.status in ('new','in_review')) as open, max(a.score) as max_score
-    from clues c
+    from cand
+    join clues c on c.id = cand.clue_id
     join clue_sellers cs on cs.clue_id = c.id
     join sellers se on se.id = cs.seller_id
     join listings l on l.seller_id = cs.seller_id
@@ -135,7 +150,7 @@ export async function listClues(db: Kysely<Database>, opts: { limit: number; sta
     join marks m on m.id = a.mark_id
     where c.status <> 'merged' ${opts.status ? sql`and c.status = ${opts.status}` : sql``} ${scopeSql(scope)}
     group by c.id, c.status
-    order by max(a.score) desc, c.id desc
+    order by max(a.score) filter (where a.status in ('new','in_review')) desc nulls last, max(a.score) desc, c.id desc
     limit ${opts.limit}`.execute(db);
   return rows.rows.map((r) => ({
     id: String(r.id), status: r.status, sellerNames: r.sellers, platforms: r.platforms, alertCount: Number(r.alerts), openCount: Number(r.open), maxScore: r.max_score,

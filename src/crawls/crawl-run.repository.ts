@@ -17,71 +17,67 @@ export async function startRun(db: Kysely<Database>, sourceId: string, jobId: st
 /** Registers pages of a run before their jobs are queued; a page registered twice counts once. */
 export async function registerPages(db: Kysely<Database>, runId: string, pages: { key: string; url: string }[]): Promise<void> {
   if (pages.length === 0) return;
-  await db.transaction().execute(async (trx) => {
-    const added = await trx
-      .insertInto('crawl_run_pages')
-      .values(pages.map((p) => ({ run_id: runId, page_key: p.key, url: p.url, status: 'queued' as const })))
-      .onConflict((oc) => oc.columns(['run_id', 'page_key']).doNothing())
-      .returning('page_key')
-      .execute();
-    if (added.length) {
-      await trx.updateTable('crawl_runs').set((eb) => ({ pages_queued: eb('pages_queued', '+', added.length) })).where('id', '=', runId).execute();
-    }
-  });
+  await db
+    .insertInto('crawl_run_pages')
+    .values(pages.map((p) => ({ run_id: runId, page_key: p.key, url: p.url, status: 'queued' as const })))
+    .onConflict((oc) => oc.columns(['run_id', 'page_key']).doNothing())
+    .execute();
 }
 
 /**
  * Records a page as done, once: a retried page job that already finished changes nothing.
- * Returns whether this call finished it and whether the run is now complete.
+ * The run is complete when no registered page is still queued; its totals are written then.
+ * (Per-page counters on the run row would make every page of a run queue on one row lock.)
  */
 export async function finishPage(
   db: Kysely<Database>,
   runId: string,
   page: { key: string; ok: boolean; listings: number; sha256?: string; error?: string },
 ): Promise<{ first: boolean; runComplete: boolean }> {
-  return db.transaction().execute(async (trx) => {
-    const done = await trx
-      .updateTable('crawl_run_pages')
-      .set({ status: page.ok ? 'ok' : 'failed', snapshot_sha256: page.sha256 ?? null, listings: page.listings, error: page.error ?? null, done_at: new Date() })
-      .where('run_id', '=', runId)
-      .where('page_key', '=', page.key)
-      .where('status', '=', 'queued')
-      .returning('run_id')
-      .executeTakeFirst();
-    if (!done) return { first: false, runComplete: false };
-    const run = await trx
-      .updateTable('crawl_runs')
-      .set((eb) => ({
-        pages: eb('pages', '+', 1),
-        listings: eb('listings', '+', page.listings),
-        errors: eb('errors', '+', page.ok ? 0 : 1),
-        error_samples: page.error
-          ? sql`case when jsonb_array_length(error_samples) < 20 then error_samples || ${JSON.stringify([page.error])}::jsonb else error_samples end`
-          : sql`error_samples`,
-      }))
-      .where('id', '=', runId)
-      .returning(['pages', 'pages_queued'])
-      .executeTakeFirstOrThrow();
-    const complete = run.pages >= run.pages_queued;
-    if (complete) {
-      await trx
-        .updateTable('crawl_runs')
-        .set({ status: 'finished', finished_at: new Date() })
-        .where('id', '=', runId)
-        .where('status', '=', 'running')
-        .execute();
-    }
-    return { first: true, runComplete: complete };
-  });
+  const done = await db
+    .updateTable('crawl_run_pages')
+    .set({ status: page.ok ? 'ok' : 'failed', snapshot_sha256: page.sha256 ?? null, listings: page.listings, error: page.error ?? null, done_at: new Date() })
+    .where('run_id', '=', runId)
+    .where('page_key', '=', page.key)
+    .where('status', '=', 'queued')
+    .returning('run_id')
+    .executeTakeFirst();
+  if (!done) return { first: false, runComplete: false };
+  const pending = await db
+    .selectFrom('crawl_run_pages')
+    .select('page_key')
+    .where('run_id', '=', runId)
+    .where('status', '=', 'queued')
+    .limit(1)
+    .executeTakeFirst();
+  if (pending) return { first: true, runComplete: false };
+  // several last pages may finish together: only one of them flips the run to finished
+  const finished = await sql<{ id: string }>`
+    update crawl_runs r set status = 'finished', finished_at = now(),
+      pages = t.pages, pages_queued = t.pages, listings = t.listings, errors = t.errors, error_samples = t.samples
+    from (
+      select count(*)::int as pages, coalesce(sum(listings), 0)::int as listings,
+             count(*) filter (where status = 'failed' or error is not null)::int as errors,
+             coalesce((select jsonb_agg(e) from (select error as e from crawl_run_pages
+                        where run_id = ${runId} and error is not null order by done_at limit 20) x), '[]'::jsonb) as samples
+      from crawl_run_pages where run_id = ${runId}
+    ) t
+    where r.id = ${runId} and r.status = 'running'
+    returning r.id`.execute(db);
+  return { first: true, runComplete: finished.rows.length > 0 };
 }
 
 export async function listRuns(db: Kysely<Database>, opts: { sourceId?: string; limit: number }) {
+  // a running run's figures are counted live from its pages; a finished run keeps its totals
   let q = db
     .selectFrom('crawl_runs as r')
     .innerJoin('sources as s', 's.id', 'r.source_id')
     .select([
-      'r.id', 'r.source_id', 's.slug', 's.name', 'r.status', 'r.pages', 'r.pages_queued', 'r.listings', 'r.errors',
-      'r.error_samples', 'r.started_at', 'r.finished_at',
+      'r.id', 'r.source_id', 's.slug', 's.name', 'r.status', 'r.error_samples', 'r.started_at', 'r.finished_at',
+      sql<number>`case when r.status = 'running' then (select count(*) from crawl_run_pages p where p.run_id = r.id and p.status <> 'queued') else r.pages end`.as('pages'),
+      sql<number>`case when r.status = 'running' then (select count(*) from crawl_run_pages p where p.run_id = r.id) else r.pages_queued end`.as('pages_queued'),
+      sql<number>`case when r.status = 'running' then (select coalesce(sum(listings), 0) from crawl_run_pages p where p.run_id = r.id) else r.listings end`.as('listings'),
+      sql<number>`case when r.status = 'running' then (select count(*) from crawl_run_pages p where p.run_id = r.id and (p.status = 'failed' or p.error is not null)) else r.errors end`.as('errors'),
     ])
     .orderBy('r.id', 'desc')
     .limit(opts.limit);

@@ -34,7 +34,6 @@ export function listingContentHash(l: ListingInput): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }
 
-const TRACKED = ['title', 'price', 'currency', 'seller_name'] as const;
 
 /**
  * Upserts a page's listings by (source, external id). First-seen stays, last-seen moves, a
@@ -66,86 +65,86 @@ export async function upsertListings(
           region_code: sql`coalesce(${eb.ref('excluded.region_code')}, sellers.region_code)`,
           country_code: sql`coalesce(${eb.ref('excluded.country_code')}, sellers.country_code)`,
           last_seen_at: new Date(),
-        })),
+        }))
+          // a shop seen on many pages of a run is written once an hour, not once a page
+          .where((eb) =>
+            eb.or([
+              eb('sellers.last_seen_at', '<', sql<Date>`now() - interval '1 hour'`),
+              sql<boolean>`(sellers.name, sellers.location, sellers.region_code, sellers.country_code) is distinct from
+                (coalesce(excluded.name, sellers.name), coalesce(excluded.location, sellers.location),
+                 coalesce(excluded.region_code, sellers.region_code), coalesce(excluded.country_code, sellers.country_code))`,
+            ]),
+          ),
       )
       .returning(['id', 'external_id'])
       .execute();
     for (const r of saved) sellerIds.set(r.external_id, String(r.id));
+    const missing = sellerRows.map((r) => r.external_id).filter((k) => !sellerIds.has(k));
+    if (missing.length) {
+      const rows = await db.selectFrom('sellers').select(['id', 'external_id']).where('platform', '=', platform).where('external_id', 'in', missing).execute();
+      for (const r of rows) sellerIds.set(r.external_id, String(r.id));
+    }
   }
-  return db.transaction().execute(async (trx) => {
-    const existing = await trx
-      .selectFrom('listings')
-      .select(['id', 'external_id', 'title', 'price', 'currency', 'seller_name', 'content_hash'])
-      .where('source_id', '=', sourceId)
-      .where('external_id', 'in', unique.map((l) => l.externalId))
-      .execute();
-    const before = new Map(existing.map((r) => [r.external_id, r]));
-
-    const rows = unique.map((l) => {
-      const key = sellerKey(l);
-      return {
-        source_id: sourceId,
-        external_id: l.externalId,
-        url: l.url,
-        title: l.title,
-        price: l.price === null ? null : l.price.toFixed(2),
-        currency: l.currency,
-        seller_id: key ? (sellerIds.get(key) ?? null) : null,
-        seller_name: l.sellerName,
-        region_code: l.regionCode,
-        country_code: l.countryCode,
-        images: JSON.stringify(l.images),
-        category: l.category,
-        raw: JSON.stringify({ ...l.raw, sellerLocation: l.sellerLocation ?? undefined, sellerId: l.sellerId ?? undefined }),
-        content_hash: listingContentHash(l),
-      };
-    });
-    const saved = await trx
-      .insertInto('listings')
-      .values(rows)
-      .onConflict((oc) =>
-        oc.columns(['source_id', 'external_id']).doUpdateSet((eb) => ({
-          url: eb.ref('excluded.url'),
-          title: eb.ref('excluded.title'),
-          price: eb.ref('excluded.price'),
-          currency: eb.ref('excluded.currency'),
-          seller_id: eb.ref('excluded.seller_id'),
-          seller_name: eb.ref('excluded.seller_name'),
-          region_code: eb.ref('excluded.region_code'),
-          country_code: eb.ref('excluded.country_code'),
-          images: eb.ref('excluded.images'),
-          category: eb.ref('excluded.category'),
-          raw: eb.ref('excluded.raw'),
-          content_hash: eb.ref('excluded.content_hash'),
-          last_seen_at: new Date(),
-          gone_at: null,
-        })),
-      )
-      .returning(['id', 'external_id', 'content_hash'])
-      .execute();
-
-    const changes: { listing_id: string; field: string; old_value: string | null; new_value: string | null }[] = [];
-    const out: UpsertedListing[] = saved.map((s) => {
-      const old = before.get(s.external_id);
-      const row = rows.find((r) => r.external_id === s.external_id)!;
-      if (old && old.content_hash !== s.content_hash) {
-        for (const f of TRACKED) {
-          const o = old[f] === null ? null : String(old[f]);
-          const n = row[f] === null ? null : String(row[f]);
-          if (o !== n) changes.push({ listing_id: String(s.id), field: f, old_value: o, new_value: n });
-        }
-      }
-      return {
-        id: String(s.id),
-        externalId: s.external_id,
-        contentHash: s.content_hash,
-        inserted: !old,
-        changed: !old || old.content_hash !== s.content_hash,
-      };
-    });
-    if (changes.length) await trx.insertInto('listing_changes').values(changes).execute();
-    return out;
+  const rows = unique.map((l) => {
+    const key = sellerKey(l);
+    return {
+      external_id: l.externalId,
+      url: l.url,
+      title: l.title,
+      price: l.price === null ? null : l.price.toFixed(2),
+      currency: l.currency,
+      seller_id: key ? (sellerIds.get(key) ?? null) : null,
+      seller_name: l.sellerName,
+      region_code: l.regionCode,
+      country_code: l.countryCode,
+      images: l.images,
+      category: l.category,
+      raw: { ...l.raw, sellerLocation: l.sellerLocation ?? undefined, sellerId: l.sellerId ?? undefined },
+      content_hash: listingContentHash(l),
+    };
   });
+  // one round trip: the old values (as the statement's snapshot sees them), the upsert, and the
+  // change history of tracked fields, in a single atomic statement
+  const result = await sql<{ id: string; external_id: string; content_hash: string; old_hash: string | null }>`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
+        external_id text, url text, title text, price numeric, currency text, seller_id bigint, seller_name text,
+        region_code text, country_code text, images jsonb, category text, raw jsonb, content_hash text)
+    ), old as (
+      select l.external_id, l.title, l.price, l.currency, l.seller_name, l.content_hash
+      from listings l join input i on l.source_id = ${sourceId} and l.external_id = i.external_id
+    ), up as (
+      insert into listings (source_id, external_id, url, title, price, currency, seller_id, seller_name, region_code,
+                            country_code, images, category, raw, content_hash)
+      select ${sourceId}, external_id, url, title, price, currency, seller_id, seller_name, region_code, country_code,
+             images, category, raw, content_hash
+      from input order by external_id
+      on conflict (source_id, external_id) do update set
+        url = excluded.url, title = excluded.title, price = excluded.price, currency = excluded.currency,
+        seller_id = excluded.seller_id, seller_name = excluded.seller_name, region_code = excluded.region_code,
+        country_code = excluded.country_code, images = excluded.images, category = excluded.category,
+        raw = excluded.raw, content_hash = excluded.content_hash, last_seen_at = now(), gone_at = null
+      returning id, external_id, content_hash, title, price, currency, seller_name
+    ), changes as (
+      insert into listing_changes (listing_id, field, old_value, new_value)
+      select up.id, v.field, v.o, v.n
+      from up join old using (external_id)
+      cross join lateral (values
+        ('title', old.title, up.title),
+        ('price', old.price::text, up.price::text),
+        ('currency', old.currency, up.currency),
+        ('seller_name', old.seller_name, up.seller_name)) as v(field, o, n)
+      where old.content_hash <> up.content_hash and v.o is distinct from v.n
+    )
+    select up.id, up.external_id, up.content_hash, old.content_hash as old_hash
+    from up left join old using (external_id)`.execute(db);
+  return result.rows.map((r) => ({
+    id: String(r.id),
+    externalId: r.external_id,
+    contentHash: r.content_hash,
+    inserted: r.old_hash === null,
+    changed: r.old_hash === null || r.old_hash !== r.content_hash,
+  }));
 }
 
 /** Listings of a source not seen since a run began are gone (kept, never deleted). */

@@ -51,13 +51,20 @@ function syllableSound(a: Syllable, b: Syllable): number {
 }
 
 /** 0..1: 1 for the same syllable and tone, 0.85 same syllable other tone, 0.7 near-homophone */
+const syllableCache = new WeakMap<CharFeatures, Syllable[]>();
+
+function syllables(f: CharFeatures): Syllable[] {
+  let s = syllableCache.get(f);
+  if (!s) syllableCache.set(f, (s = f.readings.map(splitSyllable)));
+  return s;
+}
+
 export function soundScore(a: CharFeatures, b: CharFeatures): number {
   if (a.char === b.char) return 1;
   let best = 0;
-  for (const ra of a.readings) {
-    const sa = splitSyllable(ra);
-    for (const rb of b.readings) {
-      const s = syllableSound(sa, splitSyllable(rb));
+  for (const sa of syllables(a)) {
+    for (const sb of syllables(b)) {
+      const s = syllableSound(sa, sb);
       if (s > best) best = s;
     }
   }

@@ -24,11 +24,14 @@ export interface CharSimilarity {
   sound: number;
 }
 
-const pairCache = new Map<string, CharSimilarity>();
+const pairCache = new Map<number, CharSimilarity>();
+const SAME: CharSimilarity = Object.freeze({ visual: 1, sound: 1 });
 
 export function charSimilarity(a: string, b: string): CharSimilarity {
-  if (a === b) return { visual: 1, sound: 1 };
-  const key = a < b ? a + b : b + a;
+  if (a === b) return SAME;
+  const ca = a.codePointAt(0)!;
+  const cb = b.codePointAt(0)!;
+  const key = ca < cb ? ca * 0x110000 + cb : cb * 0x110000 + ca;
   const hit = pairCache.get(key);
   if (hit) return hit;
   const t = load();

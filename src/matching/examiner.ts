@@ -58,8 +58,9 @@ export function meaningChange(mark: string, text: string, start: number, end: nu
   for (const s of subs) {
     if (s.visual >= VISUAL_CLOSE) continue;
     const p = start + s.pos;
+    // words of two to four characters: the ones a one-character change can create
     for (let a = Math.max(0, p - 3, start - 2); a <= p; a++) {
-      for (let b = Math.max(p + 1, a + 2); b <= Math.min(text.length, a + 6, end + 2); b++) {
+      for (let b = Math.max(p + 1, a + 2); b <= Math.min(text.length, a + 4, end + 2); b++) {
         const w = text.slice(a, b);
         if (!lex.dictionary.has(w)) continue;
         // a same-sounding word the mark also has (师父 for 师傅) keeps the mark's reading
@@ -139,6 +140,10 @@ export function judgeHan(c: HanCandidate, lex: Lexicon): Judgement {
   if (changed) return no(`'${changed}' 是普通词语，含义不同`);
 
   if (n === 2) {
+    // a look-alike two-character variant that is itself a dictionary word is that word (数据
+    // is not a knock-off of 数捏); reduplications (治治) are the exception
+    const variant = c.text.slice(c.start, c.end);
+    if (d === 1 && lex.dictionary.has(variant)) return no(`'${variant}' 是普通词语，含义不同`);
     if (d === 1 && isClose(c.subs[0])) return { similar: true, kind, similarity, reasons: [`'${hit}' 与${markLabel} '${mark}' ${detail}`] };
     // reduplicated marks changed as a pair: 洽洽 → 治治
     if (d === 2 && c.mark[0] === c.mark[1] && c.text[c.start] === c.text[c.start + 1] && isClose(c.subs[0])) {

@@ -2,12 +2,12 @@
 // against it — pure and synchronous, no I/O (the compiled index holds everything it needs).
 import { descriptiveCue, ordinaryWordAround, straddlesWords } from './context.ts';
 import type { Judgement, MatchKind } from './examiner.ts';
-import { listingFacts } from './features.ts';
+import { listingFacts, type ListingFacts } from './features.ts';
 import { getLexicon, type Lexicon } from './lexicon.ts';
-import { NameIndex, type RawHit } from './name-index.ts';
+import { NameIndex, type RawHit, type ScanGate } from './name-index.ts';
 import { normalise, type Normalised } from './normalise.ts';
 import { parseScoringConfig, type ScoringConfig, type ScoringConfigInput } from './scoring.config.ts';
-import { scoreCandidate, type CompiledEntry, type Level, type Reason } from './scoring.ts';
+import { contextReasons, maxNamePoints, scoreCandidate, type CompiledEntry, type Level, type Reason } from './scoring.ts';
 import { WatchlistSnapshotSchema, type Listing, type WatchlistSnapshot, type WatchlistSnapshotInput } from './watchlist.schema.ts';
 
 export type { MatchKind } from './examiner.ts';
@@ -94,12 +94,29 @@ export function compileMatcher(snapshot: WatchlistSnapshotInput | WatchlistSnaps
 
   function matchListing(listing: Listing, options: { all?: boolean } = {}): MatchResult[] {
     const nTitle = normalise(listing.title ?? '');
-    let hits = contextualise(index.scan(nTitle), nTitle, index, entries, lex, 0);
-    let nDesc: Normalised | null = null;
-    if (listing.description) {
-      nDesc = normalise(listing.description.slice(0, MAX_DESCRIPTION));
-      hits = hits.concat(contextualise(index.scan(nDesc), nDesc, index, entries, lex, 1));
-    }
+    const nDesc = listing.description ? normalise(listing.description.slice(0, MAX_DESCRIPTION)) : null;
+    const compactText = nDesc ? nTitle.compact + nDesc.compact : nTitle.compact;
+    // context reasons per entry, computed once per listing and only for entries with a candidate
+    let facts: ListingFacts | null = null;
+    const context = new Map<number, { reasons: Reason[]; points: number }>();
+    const contextOf = (entryIdx: number) => {
+      let c = context.get(entryIdx);
+      if (!c) {
+        facts ??= listingFacts(listing, nTitle.compact, lex, blacklist, markets, riskPoints);
+        const reasons = contextReasons(listing, compactText, entries[entryIdx], facts, cfg);
+        c = { reasons, points: reasons.reduce((sum, r) => sum + r.points, 0) };
+        context.set(entryIdx, c);
+      }
+      return c;
+    };
+    // without --all, a candidate whose best possible name points plus its context cannot reach
+    // the alert threshold is not worth judging
+    const gate: ScanGate | undefined = options.all
+      ? undefined
+      : (entryIdx, similarity) => maxNamePoints(similarity, cfg) + contextOf(entryIdx).points >= cfg.thresholds.alert;
+
+    let hits = contextualise(index.scan(nTitle, false, gate), nTitle, index, entries, lex, 0);
+    if (nDesc) hits = hits.concat(contextualise(index.scan(nDesc, false, gate), nDesc, index, entries, lex, 1));
     const best = new Map<number, Hit>();
     for (const h of hits) {
       if (!h.judgement.similar) continue;
@@ -107,12 +124,10 @@ export function compileMatcher(snapshot: WatchlistSnapshotInput | WatchlistSnaps
       if (!cur || rank(h) > rank(cur)) best.set(h.entryIdx, h);
     }
     if (best.size === 0) return [];
-    const compactText = nDesc ? nTitle.compact + nDesc.compact : nTitle.compact;
-    const facts = listingFacts(listing, nTitle.compact, lex, blacklist, markets, riskPoints);
     const results: MatchResult[] = [];
     for (const [entryIdx, h] of best) {
       const ce = entries[entryIdx];
-      const s = scoreCandidate(listing, compactText, ce, h.judgement, h.descriptive, facts, cfg);
+      const s = scoreCandidate(h.judgement, h.descriptive, contextOf(entryIdx).reasons, cfg);
       if (!options.all && !s.alert) continue;
       results.push({
         entryId: ce.entry.id,

@@ -6,7 +6,7 @@
 // listing however many names are watched; each candidate is then verified and judged by the
 // examiner rules (examiner.ts).
 import { charFeatures, charSimilarity } from './char-similarity.ts';
-import { judgeHan, judgeLatin, SOUND_CLOSE, substitutions, VISUAL_CLOSE, type Judgement } from './examiner.ts';
+import { judgeHan, judgeLatin, similarityOf, SOUND_CLOSE, substitutions, VISUAL_CLOSE, type Judgement } from './examiner.ts';
 import type { Lexicon } from './lexicon.ts';
 import { FrozenMultiMap } from './frozen-map.ts';
 import { isHan, looseKey, normalise, originalSpan, type Normalised } from './normalise.ts';
@@ -125,8 +125,12 @@ interface ScanContext {
   n: Normalised;
   hits: RawHit[];
   explain: boolean;
+  gate?: ScanGate;
   seen: Set<number>;
 }
+
+/** asked before judging a candidate: can this entry still alert with a name this similar? */
+export type ScanGate = (entryIdx: number, similarity: number) => boolean;
 
 export interface RawHit {
   patternId: number;
@@ -240,19 +244,19 @@ export class NameIndex {
    * `explain`, candidates the examiner rules are sure to reject are dropped before judging
    * (the matcher only needs the similar ones; `similar()` wants to say why not).
    */
-  scan(n: Normalised, explain = false): RawHit[] {
+  scan(n: Normalised, explain = false, gate?: ScanGate): RawHit[] {
     if (!this.frozen) throw new Error('NameIndex.scan before freeze()');
     const hits: RawHit[] = [];
-    this.scanHan(n, hits, explain);
-    this.scanLatin(n, hits, explain);
+    this.scanHan(n, hits, explain, gate);
+    this.scanLatin(n, hits, explain, gate);
     return hits;
   }
 
-  private scanHan(n: Normalised, hits: RawHit[], explain: boolean): void {
+  private scanHan(n: Normalised, hits: RawHit[], explain: boolean, gate?: ScanGate): void {
     const t = n.compact;
     if (t.length < 2) return;
     const f = this.frozen!;
-    const ctx: ScanContext = { n, hits, explain, seen: new Set<number>() };
+    const ctx: ScanContext = { n, hits, explain, gate, seen: new Set<number>() };
     const withClasses = f.classLeft.size > 0;
     let classesHere: number[] | null = null;
     let classesNext: number[] | null = null;
@@ -307,7 +311,7 @@ export class NameIndex {
     const key = id * 8192 + ((textPos - p + 4096) & 8191);
     if (ctx.seen.has(key)) return;
     ctx.seen.add(key);
-    const hit = this.verifyHan(this.patterns[id], id, ctx.n, textPos, p, ctx.explain);
+    const hit = this.verifyHan(this.patterns[id], id, ctx.n, textPos, p, ctx.explain, ctx.gate);
     if (hit) ctx.hits.push(hit);
   }
 
@@ -328,7 +332,7 @@ export class NameIndex {
     return d <= (len <= 5 ? 2 : 3) && d < len;
   }
 
-  private verifyHan(pat: Pattern, id: number, n: Normalised, textPos: number, keyPos: number, explain: boolean): RawHit | null {
+  private verifyHan(pat: Pattern, id: number, n: Normalised, textPos: number, keyPos: number, explain: boolean, gate?: ScanGate): RawHit | null {
     const t = n.compact;
     const m = pat.text;
     const len = m.length;
@@ -349,6 +353,7 @@ export class NameIndex {
     }
     if (!best) return null;
     if (best.subs.length > 0 && !best.subs.some((x) => isHan(x.textChar))) return null;
+    if (gate && !gate(pat.entryIdx, similarityOf(len, best.subs, best.inserted))) return null;
     const original = originalSpan(n, best.start, best.end);
     const normalisedOnly = best.subs.length === 0 && !best.inserted && original !== pat.raw;
     const judgement = judgeHan({
@@ -368,8 +373,10 @@ export class NameIndex {
         else if (keyPos >= k) s = textPos - keyPos - L;
         else continue;
         if (s < 0 || s + len + L > t.length) continue;
-        if (t.slice(s, s + k) !== m.slice(0, k)) continue;
-        if (t.slice(s + k + L, s + len + L) !== m.slice(k)) continue;
+        let same = true;
+        for (let j = 0; j < k && same; j++) same = t.charCodeAt(s + j) === m.charCodeAt(j);
+        for (let j = k; j < len && same; j++) same = t.charCodeAt(s + L + j) === m.charCodeAt(j);
+        if (!same) continue;
         const word = t.slice(s + k, s + k + L);
         if (this.lex.insertWords.has(word) || (isGi && this.lex.giAffixes.has(word))) {
           return { start: s, end: s + len + L, subs: [], inserted: word };
@@ -379,7 +386,7 @@ export class NameIndex {
     return null;
   }
 
-  private scanLatin(n: Normalised, hits: RawHit[], explain: boolean): void {
+  private scanLatin(n: Normalised, hits: RawHit[], explain: boolean, gate?: ScanGate): void {
     const toks = n.tokens;
     if (!toks.length || this.frozen!.latinExact.size === 0) return;
     for (let i = 0; i < toks.length; i++) {
@@ -413,6 +420,7 @@ export class NameIndex {
         }
         for (const id of ids) {
           const pat = this.patterns[id];
+          if (gate && !gate(pat.entryIdx, 1)) continue;
           const original = n.original.slice(toks[i].start, toks[j].end);
           const judgement = judgeLatin({
             mark: pat.text, token: text, looseMark: pat.loose, looseToken: loose, original, source: pat.source, isGi: pat.isGi, display: pat.raw, entryName: pat.entryName,

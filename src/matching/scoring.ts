@@ -23,24 +23,40 @@ export interface CompiledEntry {
 
 const markLabel = (e: WatchlistEntry) => (e.kind === 'gi' ? '地理标志' : '注册商标');
 
+/** the name reason, then the context reasons, summed into score, level and alert */
 export function scoreCandidate(
-  listing: Listing,
-  compactText: string,
-  ce: CompiledEntry,
   judgement: Judgement,
   descriptive: string | null,
-  facts: ListingFacts,
+  context: Reason[],
   cfg: ScoringConfig,
 ): { score: number; level: Level; alert: boolean; reasons: Reason[] } {
-  const e = ce.entry;
-  const reasons: Reason[] = [];
-  const nameKind = judgement.kind as Exclude<MatchKind, 'ordinary-word' | 'descriptive' | 'none'>;
-  const weight = cfg.name[nameKind] ?? cfg.name.edit;
-  reasons.push({ code: `name.${judgement.kind}`, points: Math.round(weight * judgement.similarity), text: judgement.reasons.join('；') });
+  const reasons: Reason[] = [namePoints(judgement, cfg)];
   if (descriptive) {
     reasons.push({ code: 'name.descriptive', points: cfg.descriptiveUse, text: `名称前后有 '${descriptive}'，属说明商品适用对象的描述性使用` });
   }
+  reasons.push(...context);
+  const raw = reasons.reduce((s, r) => s + r.points, 0);
+  const score = Math.max(0, Math.min(100, Math.round(raw)));
+  const t = cfg.thresholds;
+  const level: Level = score >= t.high ? 'high' : score >= t.medium ? 'medium' : score >= t.low ? 'low' : 'none';
+  return { score, level, alert: score >= t.alert, reasons };
+}
 
+export function namePoints(judgement: Judgement, cfg: ScoringConfig): Reason {
+  const nameKind = judgement.kind as Exclude<MatchKind, 'ordinary-word' | 'descriptive' | 'none'>;
+  const weight = cfg.name[nameKind] ?? cfg.name.edit;
+  return { code: `name.${judgement.kind}`, points: Math.round(weight * judgement.similarity), text: judgement.reasons.join('；') };
+}
+
+/** the highest name points any match kind can earn at this similarity */
+export function maxNamePoints(similarity: number, cfg: ScoringConfig): number {
+  return Math.round(Math.max(...Object.values(cfg.name)) * similarity);
+}
+
+/** every reason about the listing and the entry other than the name match itself */
+export function contextReasons(listing: Listing, compactText: string, ce: CompiledEntry, facts: ListingFacts, cfg: ScoringConfig): Reason[] {
+  const e = ce.entry;
+  const reasons: Reason[] = [];
   const strong = facts.replicaCues.filter((c) => c.strong);
   const weak = facts.replicaCues.filter((c) => !c.strong);
   if (strong.length) reasons.push({ code: 'replica.strong', points: cfg.replicaCue.strong, text: `标题或描述含售假暗语 ${strong.map((c) => `'${c.cue}'`).join('、')}` });
@@ -94,9 +110,5 @@ export function scoreCandidate(
     reasons.push({ code: 'risk-point', points: Math.round(r.weight ?? cfg.market.riskPointDefault), text: `命中侵权易发风险点 ${what}${r.reason ? `（${r.reason}）` : ''}` });
   }
 
-  const raw = reasons.reduce((s, r) => s + r.points, 0);
-  const score = Math.max(0, Math.min(100, Math.round(raw)));
-  const t = cfg.thresholds;
-  const level: Level = score >= t.high ? 'high' : score >= t.medium ? 'medium' : score >= t.low ? 'low' : 'none';
-  return { score, level, alert: score >= t.alert, reasons };
+  return reasons;
 }

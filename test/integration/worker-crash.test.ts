@@ -35,8 +35,10 @@ describe('a worker killed mid-crawl', () => {
     procs.push(w1);
     // wait until the crawl is under way (a page done, more to go), then kill the worker hard
     await waitFor(async () => {
-      const r = await ctx.db.selectFrom('crawl_runs').select(['pages', 'pages_queued', 'status']).executeTakeFirst();
-      return r && r.pages >= 1 && r.status === 'running' ? r : undefined;
+      const r = await ctx.db.selectFrom('crawl_runs').select(['id', 'status']).executeTakeFirst();
+      if (r?.status !== 'running') return undefined;
+      const done = await ctx.db.selectFrom('crawl_run_pages').select('page_key').where('run_id', '=', r.id).where('status', '=', 'ok').execute();
+      return done.length >= 1 ? r : undefined;
     }, 'the crawl to be under way');
     w1.child.kill('SIGKILL');
     await w1.exited;

@@ -210,6 +210,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('done_at', 'timestamptz')
     .addPrimaryKeyConstraint('crawl_run_pages_pk', ['run_id', 'page_key'])
     .execute();
+  // "is anything of this run still queued?" after every page
+  await sql`create index crawl_run_pages_queued_idx on crawl_run_pages (run_id) where status = 'queued'`.execute(db);
 
   await db.schema
     .createTable('page_snapshots')

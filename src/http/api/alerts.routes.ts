@@ -177,7 +177,12 @@ export async function alertRoutes(root: FastifyInstance, opts: { ctx: AppContext
         params: idParams,
         body: z.object({
           companyName: z.string().max(200).optional(),
-          creditCode: z.string().max(30).optional(),
+          creditCode: z
+            .string()
+            .max(30)
+            .transform((v) => v.toUpperCase().replace(/[\s-]/g, ''))
+            .pipe(z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, 'an 18-character unified social credit code (统一社会信用代码)'))
+            .optional(),
           phone: z.string().max(40).optional(),
           address: z.string().max(300).optional(),
         }),

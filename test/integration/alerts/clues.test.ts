@@ -71,6 +71,9 @@ describe('clues', () => {
     const c2 = (await api.get(`/api/alerts/${a2.id}`)).body;
     expect(c1.clueId).not.toBe(c2.clueId);
     await api.put(`/api/sellers/${c1.seller.id}/identity`, { phone: '+86 138-0013-8000' });
+    const bad = await api.put(`/api/sellers/${c1.seller.id}/identity`, { creditCode: '91440101MA5CXYZW3K' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe('creditCode');
     const res = await api.put(`/api/sellers/${c2.seller.id}/identity`, { phone: '13800138000' });
     expect(res.body.clueId).toBe(c1.clueId);
     const merged = await api.get(`/api/clues/${c2.clueId}`);
@@ -109,5 +112,19 @@ describe('clues', () => {
     const solo = await addAlert(ctx, await addListing(ctx, w.shop.id, { sellerId: 'only-a', sellerName: '只卖康师傅' }), w.markA, 65);
     const soloClue = (await call(app, w.users.reviewer.token).get(`/api/alerts/${solo.id}`)).body.clueId;
     expect((await holderB.get(`/api/clues/${soloClue}`)).status).toBe(404);
+  });
+
+  it('alerts of one company arriving at once on two platforms still end in one clue', async () => {
+    const code = '91440101MA5CXYWW3K';
+    const l1 = await addListing(ctx, w.shop.id, { sellerId: 'race-1', sellerName: '并发甲', raw: { creditCode: code } });
+    const l2 = await addListing(ctx, w.fair.id, { sellerId: 'race-2', sellerName: '并发乙', raw: { creditCode: code } }, 'fair');
+    const l3 = await addListing(ctx, w.shop.id, { sellerId: 'race-1', sellerName: '并发甲', raw: { creditCode: code } });
+    const made = await Promise.all([addAlert(ctx, l1, w.markA, 70), addAlert(ctx, l2, w.markA, 71), addAlert(ctx, l3, w.markB, 72), addAlert(ctx, l2, w.markB, 73)]);
+    const api = call(app, w.users.reviewer.token);
+    const clues = new Set<string>();
+    for (const a of made) clues.add((await api.get(`/api/alerts/${a.id}`)).body.clueId);
+    expect(clues.size).toBe(1);
+    const clue = await api.get(`/api/clues/${[...clues][0]}`);
+    expect(clue.body).toMatchObject({ status: 'open', alertCount: 4 });
   });
 });

@@ -177,6 +177,19 @@ describe('compileMatcher / matchListing', () => {
     expect(() => parseScoringConfig({ price: { lowFraction: 2 } })).toThrow();
   });
 
+  it('returns exactly the alerting matches of --all when skipping hopeless candidates', () => {
+    const titles = [
+      '高仿康帅傅红烧牛肉面', '康师傅方便面', '康帅傅 牛肉面', '阳澄湖镇大闸蟹', 'N1KE 运动鞋 1:1', 'case for Apple iPhone',
+      '烟台苹果', '康师父方便面 批发', '胖康师傅', 'Nikee shoes 莆田',
+    ];
+    for (const [i, title] of titles.entries()) {
+      for (const price of [null, 5, 70]) {
+        const l = listing({ id: `g${i}`, title, price, seller: i % 3 === 0 ? '假货大王' : 'x', regionCode: '330102', channel: i % 2 ? 'wholesale' : 'web' });
+        expect(matcher.matchListing(l)).toEqual(matcher.matchListing(l, { all: true }).filter((r) => r.alert));
+      }
+    }
+  });
+
   it('is deterministic: the same listing gives the same result', () => {
     const l = listing({ title: '高仿康帅傅红烧牛肉面', price: 12 });
     expect(matcher.matchListing(l)).toEqual(matcher.matchListing(l));
