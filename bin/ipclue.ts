@@ -14,6 +14,8 @@ import { crawlNow, startScheduler } from '../jobs/scheduler.ts';
 import { seedDemo } from './demo.ts';
 import { registerUserCommands } from '../src/cli/commands/user.ts';
 import { registerEvidenceCommands } from '../src/cli/commands/evidence.ts';
+import { registerMatchCommands } from '../src/cli/commands/match.ts';
+import { registerExtractCommands } from '../crawlers/cli/extract.command.ts';
 import { demoSites } from '../seeds/demo-sites/index.ts';
 
 type Closer = { name: string; close: () => Promise<void> };
@@ -149,6 +151,8 @@ export function buildProgram(): Command {
     });
   registerUserCommands(program);
   registerEvidenceCommands(program);
+  registerMatchCommands(program);
+  registerExtractCommands(program);
   return program;
 }
 

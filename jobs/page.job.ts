@@ -9,7 +9,7 @@ import { finishPage, registerPages, storeSnapshot } from '../src/crawls/crawl-ru
 import { markGone, upsertListings } from '../src/listings/listing.repository.ts';
 import { isHostAllowed, type SourceDefinition } from '../crawlers/sources/source.schema.ts';
 import { runPage } from '../crawlers/runner/page-runner.ts';
-import { PermanentFetchError, RetryableFetchError } from '../crawlers/fetch/errors.ts';
+import { PermanentFetchError, RetryableFetchError } from '../src/net/errors.ts';
 import { pageKey } from './crawl.job.ts';
 import type { JobDeps } from './deps.ts';
 
@@ -31,10 +31,17 @@ export async function processPage(job: Job, deps: JobDeps): Promise<{ listings: 
   const { source, def } = await deps.sources.get(p.sourceId);
   const key = pageKey(p.url);
 
-  const fail = async (message: string) => {
-    const r = await finishPage(db, p.runId, { key, ok: false, listings: 0, error: `${p.url}: ${message}` });
-    if (r.runComplete) logger.info({ runId: p.runId }, 'crawl run finished');
+  // every way out of a page (done, failed, past the last page) records it once; the last page
+  // of a run closes the run
+  const pageDone = async (page: { ok: boolean; listings: number; sha256?: string; error?: string }) => {
+    const done = await finishPage(db, p.runId, { key, ...page });
+    if (!done.runComplete) return;
+    const run = await db.selectFrom('crawl_runs').select(['started_at', 'errors']).where('id', '=', p.runId).executeTakeFirstOrThrow();
+    // only a clean full crawl of the start URLs can tell that a listing is gone
+    const gone = run.errors === 0 && !def.search ? await markGone(db, source.id, run.started_at) : 0;
+    logger.info({ runId: p.runId, source: source.slug, gone }, 'crawl run finished');
   };
+  const fail = (message: string) => pageDone({ ok: false, listings: 0, error: `${p.url}: ${message}` });
 
   const timings: Record<string, number> = {};
   let outcome;
@@ -43,6 +50,11 @@ export async function processPage(job: Job, deps: JobDeps): Promise<{ listings: 
   } catch (err) {
     const message = (err as Error).message;
     if (err instanceof PermanentFetchError) {
+      // many sites answer 404 past the last page of results: that is the end, not an error
+      if (p.pageNo > 1 && (err.status === 404 || err.status === 410)) {
+        await pageDone({ ok: true, listings: 0 });
+        return { listings: 0, changed: 0 };
+      }
       await fail(message);
       throw new UnrecoverableError(message);
     }
@@ -69,7 +81,8 @@ export async function processPage(job: Job, deps: JobDeps): Promise<{ listings: 
     await queues.match.add('match', { listings: items }, { jobId: `m-${key}` });
   }
 
-  const next = nextUrl(def, p.url, p.pageNo, outcome.extracted.nextPageUrl);
+  // an empty page ends page-number pagination (there is no next link to tell)
+  const next = outcome.extracted.listings.length ? nextUrl(def, p.url, p.pageNo, outcome.extracted.nextPageUrl) : null;
   if (next && next !== p.url && isHostAllowed(def, new URL(next).host)) {
     await registerPages(db, p.runId, [{ key: pageKey(next), url: next }]);
     await queues.page.add(
@@ -82,19 +95,12 @@ export async function processPage(job: Job, deps: JobDeps): Promise<{ listings: 
   timings.queue = performance.now() - t;
   t = performance.now();
   const errors = outcome.extracted.errors;
-  const done = await finishPage(db, p.runId, {
-    key,
+  await pageDone({
     ok: true,
     listings: upserted.length,
     sha256: outcome.sha256,
     error: errors.length ? `${p.url}: ${errors.slice(0, 3).join('; ')}` : outcome.truncated ? `${p.url}: body truncated at cap` : undefined,
   });
-  if (done.runComplete) {
-    const run = await db.selectFrom('crawl_runs').select(['started_at', 'errors']).where('id', '=', p.runId).executeTakeFirstOrThrow();
-    // only a clean full run can tell that a listing is gone
-    const gone = run.errors === 0 && !def.search ? await markGone(db, source.id, run.started_at) : 0;
-    logger.info({ runId: p.runId, source: source.slug, gone }, 'crawl run finished');
-  }
   timings.finish = performance.now() - t;
   logger.debug({ url: p.url, timings }, 'page timings (ms)');
   return { listings: upserted.length, changed: changed.length };

@@ -4,6 +4,7 @@
 // scheduler processes never produce two crawls for the same tick.
 import type { AppContext } from '../src/context.ts';
 import { listSources } from '../src/sources/source.repository.ts';
+import { syncReportSchedules } from '../src/reports/schedule.ts';
 
 const PREFIX = 'source-';
 
@@ -36,7 +37,7 @@ export async function startScheduler(ctx: AppContext, everyMs = 60_000): Promise
   const run = async () => {
     try {
       const r = await syncSchedules(ctx);
-      ctx.logger.debug(r, 'schedules synced');
+      ctx.logger.debug({ ...r, reports: await syncReportSchedules(ctx) }, 'schedules synced');
     } catch (err) {
       ctx.logger.error({ err: (err as Error).message }, 'schedule sync failed');
     }

@@ -11,6 +11,7 @@ import { processPage } from './page.job.ts';
 import { processMatch } from './match.job.ts';
 import { processEvidence } from './evidence.job.ts';
 import { processNotify, scheduleDigest } from './notify.job.ts';
+import { processReport } from './report.job.ts';
 
 type Handler = (job: Job, deps: JobDeps) => Promise<unknown>;
 
@@ -21,6 +22,7 @@ export const handlers: Partial<Record<QueueName, Handler>> = {
   match: processMatch,
   evidence: processEvidence,
   notify: processNotify,
+  report: processReport,
 };
 
 export interface WorkerHandle {

@@ -8,10 +8,10 @@
 // size cap and robots.txt apply to scripts and XHR too. Chromium follows redirects without
 // asking the interceptor, so redirects are followed by the fetcher for subresources and, for
 // the main document, by re-navigating to the next hop after it has been checked.
-import { chromium, type Browser, type BrowserContext, type Page, type Request, type Route } from 'playwright-core';
-import { PermanentFetchError, RetryableFetchError, isFetchError } from './errors.ts';
+import type { Browser, BrowserContext, Page, Request, Route } from 'playwright-core';
+import { PermanentFetchError, RetryableFetchError, isFetchError } from '../../src/net/errors.ts';
 import { DEFAULT_USER_AGENT, fetchResponse, statusError, type RobotsGate } from './http-fetcher.ts';
-import type { GuardOptions } from './ssrf-guard.ts';
+import type { GuardOptions } from '../../src/net/ssrf-guard.ts';
 
 export const DEFAULT_CHROMIUM_ARGS = [
   '--headless',
@@ -260,6 +260,8 @@ export class BrowserPool {
   }
 
   private async launch(): Promise<Generation> {
+    // loaded on first use: most processes never start a browser
+    const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
       executablePath: this.executablePath,
       args: this.args,

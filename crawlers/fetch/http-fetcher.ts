@@ -8,10 +8,11 @@ import { pipeline } from 'node:stream';
 import type { Readable, Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import { Agent, request } from 'undici';
-import { PermanentFetchError, RetryableFetchError, isFetchError, parseRetryAfter } from './errors.ts';
-import { createGuardedLookup, guardUrl, type GuardOptions, type LookupAll } from './ssrf-guard.ts';
+import { PermanentFetchError, RetryableFetchError, isFetchError, parseRetryAfter } from '../../src/net/errors.ts';
+import { createGuardedLookup, guardUrl, type GuardOptions, type LookupAll } from '../../src/net/ssrf-guard.ts';
 
-export const DEFAULT_USER_AGENT = 'ipclue/0.1 (+https://github.com/ipclue/ipclue)';
+export { DEFAULT_USER_AGENT } from '../../src/net/user-agent.ts';
+import { DEFAULT_USER_AGENT } from '../../src/net/user-agent.ts';
 
 /** what fetchPage needs from robots.ts (kept structural so this file does not import it) */
 export interface RobotsGate {

@@ -3,9 +3,9 @@
 // 429, timeout, connection failure) disallows everything for now and is asked again after a
 // shorter TTL, so a struggling site is left alone rather than crawled blind.
 import robotsParserModule from 'robots-parser';
-import { PermanentFetchError, isFetchError } from './errors.ts';
+import { PermanentFetchError, isFetchError } from '../../src/net/errors.ts';
 import { DEFAULT_USER_AGENT, fetchPage, type FetchPageOptions, type RobotsGate } from './http-fetcher.ts';
-import type { GuardOptions } from './ssrf-guard.ts';
+import type { GuardOptions } from '../../src/net/ssrf-guard.ts';
 
 // robots-parser is CommonJS with an ESM-style typing: at run time the default import is the
 // function itself, while TypeScript (NodeNext) sees it under `.default`

@@ -7,7 +7,7 @@ import { isHostAllowed } from '../sources/source.schema.ts';
 import { fetchPage, type FetchedPage } from '../fetch/http-fetcher.ts';
 import { decodeBody } from '../fetch/decode.ts';
 import { RobotsCache } from '../fetch/robots.ts';
-import { PermanentFetchError } from '../fetch/errors.ts';
+import { PermanentFetchError } from '../../src/net/errors.ts';
 import { extractListings } from '../extract/index.ts';
 import type { ExtractResult } from '../extract/listing.schema.ts';
 import type { BrowserPool } from '../fetch/browser-pool.ts';

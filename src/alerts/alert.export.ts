@@ -1,5 +1,5 @@
 // Export of a filtered alert selection as CSV (UTF-8 with BOM, so Excel reads Chinese) or XLSX.
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { AlertListItem } from './alert.repository.ts';
 
 export const EXPORT_CAP = 50_000;
@@ -41,7 +41,8 @@ export function toCsv(rows: string[][]): string {
 }
 
 export async function toXlsx(rows: string[][]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const { default: excel } = await import('exceljs');
+  const wb: ExcelJS.Workbook = new excel.Workbook();
   wb.creator = 'ipclue';
   const ws = wb.addWorksheet('预警');
   ws.addRow(EXPORT_HEADERS).font = { bold: true };

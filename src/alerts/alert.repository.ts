@@ -234,10 +234,11 @@ export function parseCursor(cursor: string | undefined): { score: number; id: st
 export async function alertCounts(db: Db, scope: AlertScope = {}): Promise<{ status: string; level: string; n: number }[]> {
   let q = db
     .selectFrom('alerts as a')
-    .innerJoin('marks as m', 'm.id', 'a.mark_id')
     .select(['a.status', 'a.level', (eb) => eb.fn.countAll<string>().as('n')])
     .groupBy(['a.status', 'a.level']);
-  if (scope.rightsHolderId) q = q.where('m.rights_holder_id', '=', scope.rightsHolderId);
+  if (scope.rightsHolderId) {
+    q = q.where('a.mark_id', 'in', db.selectFrom('marks').select('id').where('rights_holder_id', '=', scope.rightsHolderId));
+  }
   const rows = await q.execute();
   return rows.map((r) => ({ status: r.status, level: r.level, n: Number(r.n) }));
 }
@@ -266,18 +267,31 @@ export async function dashboard(db: Db, scope: AlertScope = {}): Promise<Dashboa
   const oldest = await scoped(
     baseQuery(db).select(['a.id', 'a.created_at', 'l.title']).where('a.status', '=', 'new').orderBy('a.created_at').orderBy('a.id').limit(1),
   ).executeTakeFirst();
-  const channels = await scoped(
-    baseQuery(db)
-      .select(['s.channel', (eb) => eb.fn.countAll<string>().as('n'), sql<string>`count(*) filter (where a.status in ('new','in_review'))`.as('open')])
-      .groupBy('s.channel')
-      .orderBy('s.channel'),
-  ).execute();
+  // grouped by source first (alerts × listings only), then folded into channels
+  let perSource = db
+    .selectFrom('alerts as a')
+    .innerJoin('listings as l', 'l.id', 'a.listing_id')
+    .select(['l.source_id', (eb) => eb.fn.countAll<string>().as('n'), sql<string>`count(*) filter (where a.status in ('new','in_review'))`.as('open')])
+    .groupBy('l.source_id');
+  if (scope.rightsHolderId) {
+    perSource = perSource.where('a.mark_id', 'in', db.selectFrom('marks').select('id').where('rights_holder_id', '=', scope.rightsHolderId));
+  }
+  const [sourceRows, sources] = await Promise.all([perSource.execute(), db.selectFrom('sources').select(['id', 'channel']).execute()]);
+  const channelOf = new Map(sources.map((x) => [String(x.id), x.channel]));
+  const byChannel = new Map<string, { channel: string; n: number; open: number }>();
+  for (const r of sourceRows) {
+    const channel = channelOf.get(String(r.source_id)) ?? '?';
+    const c = byChannel.get(channel) ?? { channel, n: 0, open: 0 };
+    c.n += Number(r.n);
+    c.open += Number(r.open);
+    byChannel.set(channel, c);
+  }
   return {
     byStatus,
     byLevel,
     newToday: Number(today.n),
     oldestUnreviewed: oldest ? { id: String(oldest.id), createdAt: oldest.created_at, title: oldest.title } : null,
-    byChannel: channels.map((c) => ({ channel: c.channel, n: Number(c.n), open: Number(c.open) })),
+    byChannel: [...byChannel.values()].sort((x, y) => x.channel.localeCompare(y.channel)),
   };
 }
 

@@ -11,7 +11,7 @@ import type { AppContext } from '../context.ts';
 import type { Database } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { randomSecret } from '../auth/tokens.ts';
-import { guardUrl } from '../../crawlers/fetch/ssrf-guard.ts';
+import { guardUrl } from '../net/ssrf-guard.ts';
 import { LEVELS } from './alert.schema.ts';
 
 const levelRank = { low: 0, medium: 1, high: 2 } as const;

@@ -10,10 +10,10 @@
 // interceptor, so each hop of the main document is checked again afterwards, and a chain
 // through a refused address throws away the capture.
 import os from 'node:os';
-import { chromium, type Browser, type Page, type Response } from 'playwright-core';
-import { DEFAULT_USER_AGENT } from '../../crawlers/fetch/http-fetcher.ts';
-import { guardUrl, type LookupAll } from '../../crawlers/fetch/ssrf-guard.ts';
-import { isFetchError } from '../../crawlers/fetch/errors.ts';
+import type { Browser, Page, Response } from 'playwright-core';
+import { DEFAULT_USER_AGENT } from '../net/user-agent.ts';
+import { guardUrl, type LookupAll } from '../net/ssrf-guard.ts';
+import { isFetchError } from '../net/errors.ts';
 
 export const EVIDENCE_CHROMIUM_ARGS = [
   '--headless',
@@ -83,6 +83,8 @@ const VIEWPORT = { width: 1280, height: 900 };
 const CLOCK_SOURCE = 'system clock of the capturing host (Node.js Date, UTC)';
 
 export async function launchEvidenceBrowser(executablePath: string): Promise<Browser> {
+  // loaded on first use: most processes never start a browser
+  const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath,
     args: EVIDENCE_CHROMIUM_ARGS,

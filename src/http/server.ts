@@ -22,6 +22,7 @@ import { authPlugin, requireRole } from '../auth/auth.plugin.ts';
 import { authRoutes } from './api/auth.routes.ts';
 import { watchlistRoutes } from './api/watchlists.routes.ts';
 import { evidenceRoutes } from './api/evidence.routes.ts';
+import { reportRoutes } from './api/reports.routes.ts';
 import { loginPages } from './console/login.page.ts';
 import { watchlistPages } from './console/watchlists.pages.ts';
 
@@ -78,6 +79,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
   await app.register(authRoutes, { ctx });
   await app.register(watchlistRoutes, { ctx });
   await app.register(evidenceRoutes, { ctx });
+  await app.register(reportRoutes, { ctx });
   await app.register(loginPages, { ctx });
   await app.register(watchlistPages, { ctx });
   await app.register(alertRoutes, { ctx });

@@ -9,6 +9,8 @@ import type { BlacklistEntry, Listing, MarketOfConcern, RiskPoint, WatchlistEntr
 export interface ListingFacts {
   text: string;
   replicaCues: { cue: string; strong: boolean }[];
+  strongCues: { cue: string; strong: boolean }[];
+  weakCues: { cue: string; strong: boolean }[];
   /** Nice classes of the goods words found in category and title, with the words */
   goods: { word: string; niceClass: number }[];
   regionCode: string | null;
@@ -66,7 +68,9 @@ export function listingFacts(listing: Listing, compactTitle: string, lex: Lexico
     // months of the China calendar day (UTC+8)
     if (!Number.isNaN(d.getTime())) month = new Date(d.getTime() + 8 * 3600_000).getUTCMonth() + 1;
   }
-  return { text, replicaCues, goods, regionCode, regionName, blacklist: bl, markets: marketHits, riskPoints: riskHits, month };
+  const strongCues = replicaCues.filter((c) => c.strong);
+  const weakCues = replicaCues.filter((c) => !c.strong);
+  return { text, replicaCues, strongCues, weakCues, goods, regionCode, regionName, blacklist: bl, markets: marketHits, riskPoints: riskHits, month };
 }
 
 export type PriceStatus =

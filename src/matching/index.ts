@@ -98,22 +98,21 @@ export function compileMatcher(snapshot: WatchlistSnapshotInput | WatchlistSnaps
     const compactText = nDesc ? nTitle.compact + nDesc.compact : nTitle.compact;
     // context reasons per entry, computed once per listing and only for entries with a candidate
     let facts: ListingFacts | null = null;
-    const context = new Map<number, { reasons: Reason[]; points: number }>();
-    const contextOf = (entryIdx: number) => {
-      let c = context.get(entryIdx);
-      if (!c) {
-        facts ??= listingFacts(listing, nTitle.compact, lex, blacklist, markets, riskPoints);
-        const reasons = contextReasons(listing, compactText, entries[entryIdx], facts, cfg);
-        c = { reasons, points: reasons.reduce((sum, r) => sum + r.points, 0) };
-        context.set(entryIdx, c);
+    const contextPoints = new Map<number, number>();
+    const factsOf = () => (facts ??= listingFacts(listing, nTitle.compact, lex, blacklist, markets, riskPoints));
+    const pointsOf = (entryIdx: number) => {
+      let p = contextPoints.get(entryIdx);
+      if (p === undefined) {
+        p = contextReasons(listing, compactText, entries[entryIdx], factsOf(), cfg, false).reduce((sum, r) => sum + r.points, 0);
+        contextPoints.set(entryIdx, p);
       }
-      return c;
+      return p;
     };
     // without --all, a candidate whose best possible name points plus its context cannot reach
     // the alert threshold is not worth judging
     const gate: ScanGate | undefined = options.all
       ? undefined
-      : (entryIdx, similarity) => maxNamePoints(similarity, cfg) + contextOf(entryIdx).points >= cfg.thresholds.alert;
+      : (entryIdx, similarity) => maxNamePoints(similarity, cfg) + pointsOf(entryIdx) >= cfg.thresholds.alert;
 
     let hits = contextualise(index.scan(nTitle, false, gate), nTitle, index, entries, lex, 0);
     if (nDesc) hits = hits.concat(contextualise(index.scan(nDesc, false, gate), nDesc, index, entries, lex, 1));
@@ -127,7 +126,7 @@ export function compileMatcher(snapshot: WatchlistSnapshotInput | WatchlistSnaps
     const results: MatchResult[] = [];
     for (const [entryIdx, h] of best) {
       const ce = entries[entryIdx];
-      const s = scoreCandidate(h.judgement, h.descriptive, contextOf(entryIdx).reasons, cfg);
+      const s = scoreCandidate(h.judgement, h.descriptive, contextReasons(listing, compactText, ce, factsOf(), cfg), cfg);
       if (!options.all && !s.alert) continue;
       results.push({
         entryId: ce.entry.id,
@@ -174,7 +173,8 @@ export function similar(mark: string, text: string, options: { gi?: boolean } = 
     index = new NameIndex(lex);
     index.add(0, mark, 'name', !!options.gi);
     index.freeze();
-    if (similarCache.size > 1000) similarCache.clear();
+    // each one-name index holds ~330 KB of lookup arrays; keep a few recent marks only
+    if (similarCache.size >= 64) similarCache.clear();
     similarCache.set(key, index);
   }
   if (index.patterns.length === 0) {

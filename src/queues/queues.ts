@@ -28,7 +28,14 @@ export const payloadSchemas = {
     requestedBy: z.string().regex(/^\d+$/).nullable().optional(),
   }),
   notify: z.object({ kind: z.string().min(1), data: z.record(z.string(), z.unknown()) }),
-  report: z.object({ kind: z.string().min(1), period: z.string().min(1) }),
+  /** generate a risk-warning report; period 'last-week'/'last-month' from schedulers */
+  report: z.object({
+    kind: z.string().min(1),
+    period: z.string().min(1),
+    scope: z.string().min(1).default('all'),
+    regenerate: z.boolean().optional(),
+    requestedBy: z.string().regex(/^\d+$/).nullable().optional(),
+  }),
 } satisfies Record<QueueName, z.ZodType>;
 
 export type Payload<Q extends QueueName> = z.infer<(typeof payloadSchemas)[Q]>;

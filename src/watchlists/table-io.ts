@@ -1,6 +1,9 @@
 // Spreadsheets in and out: CSV (UTF-8 with or without BOM, or GB18030 as saved by Chinese
 // Excel) and XLSX (exceljs). A table is a header row and string cells.
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+
+// exceljs is large: loaded only when a spreadsheet is read or written
+const loadExcel = async () => (await import('exceljs')).default;
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { AppError } from '../errors.ts';
@@ -52,7 +55,7 @@ export async function readTable(buf: Buffer, format: TableFormat): Promise<Table
     // csv-parse skips empty lines, so number rows by their position in the parsed output
     matrix = records.map((cells, i) => ({ row: i + 1, cells }));
   } else {
-    const wb = new ExcelJS.Workbook();
+    const wb: ExcelJS.Workbook = new (await loadExcel()).Workbook();
     try {
       await wb.xlsx.load(buf as unknown as ArrayBuffer);
     } catch (err) {
@@ -88,7 +91,7 @@ export function writeCsv(headers: string[], rows: string[][]): Buffer {
 }
 
 export async function writeXlsx(sheetName: string, headers: string[], rows: string[][]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb: ExcelJS.Workbook = new (await loadExcel()).Workbook();
   wb.creator = 'ipclue';
   const ws = wb.addWorksheet(sheetName);
   ws.addRow(headers).font = { bold: true };

@@ -27,12 +27,15 @@ describe('start-up errors', () => {
     expect(lines(p.stderr())).toEqual([expect.stringMatching(/^ipclue: cannot reach Redis at redis:\/\/127\.0\.0\.1:1/)]);
   });
 
-  it('every command has --help', async () => {
-    for (const cmd of ['start', 'server', 'worker', 'scheduler', 'migrate', 'crawl']) {
-      const p = runIpclue([cmd, '--help'], {});
-      const { code } = await p.exited;
-      expect(code, cmd).toBe(0);
-      expect(p.stdout()).toContain(`Usage: ipclue ${cmd}`);
+  it('the CLI lists its commands, and a command has --help', async () => {
+    const top = runIpclue(['--help'], {});
+    expect((await top.exited).code).toBe(0);
+    for (const cmd of ['start', 'server', 'worker', 'scheduler', 'migrate', 'crawl', 'match', 'similar', 'extract', 'evidence', 'user']) {
+      expect(top.stdout()).toMatch(new RegExp(`\\n  ${cmd}\\b`));
     }
+    const sub = runIpclue(['worker', '--help'], {});
+    expect((await sub.exited).code).toBe(0);
+    expect(sub.stdout()).toContain('Usage: ipclue worker');
+    expect(sub.stdout()).toContain('--queues');
   });
 });

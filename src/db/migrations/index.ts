@@ -4,12 +4,14 @@ import * as m0001 from './2026_11_22_0001_core.ts';
 import * as m0002 from './2026_11_22_0002_watchlists.ts';
 import * as m0003 from './2026_11_22_0003_alert_workflow.ts';
 import * as m0004 from './2026_11_22_0004_evidence.ts';
+import * as m0005 from './2026_11_22_0005_reports.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026_11_22_0001_core': m0001,
   '2026_11_22_0002_watchlists': m0002,
   '2026_11_22_0003_alert_workflow': m0003,
   '2026_11_22_0004_evidence': m0004,
+  '2026_11_22_0005_reports': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -98,6 +98,9 @@ describe('clues', () => {
     const bl = await ctx.db.selectFrom('blacklist').selectAll().where('id', '=', decided.body.blacklistId).executeTakeFirstOrThrow();
     expect(bl).toMatchObject({ platform: 'demo', seller_id: 'zz-shop', credit_code: CREDIT, source_kind: 'alert', source_ref: `clue:${clueId}` });
     expect((await api.post(`/api/blacklist-proposals/${p.id}/decision`, { decision: 'reject', note: 'again' })).status).toBe(409);
+    const confirmedList = await api.get('/api/clues?status=confirmed');
+    expect(confirmedList.body.items.map((c: { id: string }) => c.id)).toEqual([clueId]);
+    expect((await api.get('/api/clues')).body.items.map((c: { id: string }) => c.id)).not.toContain(clueId);
     const clue = await api.get(`/api/clues/${clueId}`);
     expect(clue.body.status).toBe('confirmed');
     expect(clue.body.history.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['confirmed', 'blacklist_proposed', 'blacklist_accepted']));

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserPool } from '../../../crawlers/fetch/browser-pool.ts';
-import { PermanentFetchError } from '../../../crawlers/fetch/errors.ts';
+import { PermanentFetchError } from '../../../src/net/errors.ts';
 import { closeFetchAgents } from '../../../crawlers/fetch/http-fetcher.ts';
 import { startServer, type TestServer } from './servers.ts';
 

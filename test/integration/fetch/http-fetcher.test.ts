@@ -1,6 +1,6 @@
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PermanentFetchError, RetryableFetchError } from '../../../crawlers/fetch/errors.ts';
+import { PermanentFetchError, RetryableFetchError } from '../../../src/net/errors.ts';
 import { DEFAULT_USER_AGENT, closeFetchAgents, fetchPage } from '../../../crawlers/fetch/http-fetcher.ts';
 import { RobotsCache } from '../../../crawlers/fetch/robots.ts';
 import { startServer, type TestServer } from './servers.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RetryableFetchError } from '../../../crawlers/fetch/errors.ts';
+import { RetryableFetchError } from '../../../src/net/errors.ts';
 import { closeFetchAgents, fetchPage } from '../../../crawlers/fetch/http-fetcher.ts';
 import { RobotsCache } from '../../../crawlers/fetch/robots.ts';
 import { startServer, type TestServer } from './servers.ts';

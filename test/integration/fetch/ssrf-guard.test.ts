@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PermanentFetchError } from '../../../crawlers/fetch/errors.ts';
-import { classifyAddress, createGuardedLookup, guardUrl, isHostAllowed, resolveAndVet } from '../../../crawlers/fetch/ssrf-guard.ts';
+import { PermanentFetchError } from '../../../src/net/errors.ts';
+import { classifyAddress, createGuardedLookup, guardUrl, isHostAllowed, resolveAndVet } from '../../../src/net/ssrf-guard.ts';
 
 describe('ssrf guard', () => {
   it('refuses private, loopback, link-local, unique-local, CGNAT, multicast and unspecified addresses', () => {

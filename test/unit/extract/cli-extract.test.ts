@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import iconv from 'iconv-lite';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerExtractCommands, runExtractCommand } from '../../../src/cli/commands/extract.ts';
+import { registerExtractCommands, runExtractCommand } from '../../../crawlers/cli/extract.command.ts';
 
 let dir: string;
 const files = { gbkPage: '', ldPage: '', source: '', badSource: '' };

@@ -5,9 +5,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { decodeBody } from '../../../crawlers/fetch/decode.ts';
-import { extractAuto, extractDetail, extractListings } from '../../../crawlers/extract/index.ts';
-import { loadSourceFile, SourceFileError } from '../../../crawlers/sources/load-sources.ts';
+import { decodeBody } from '../fetch/decode.ts';
+import { extractAuto, extractDetail, extractListings } from '../extract/index.ts';
+import { loadSourceFile, SourceFileError } from '../sources/load-sources.ts';
 
 export interface ExtractCommandOptions {
   source?: string;
