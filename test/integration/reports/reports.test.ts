@@ -23,9 +23,6 @@ let tokenStaff: string;
 /** a China-time timestamp */
 const at = (s: string) => new Date(`${s}+08:00`);
 
-async function q(text: string, params: unknown[] = []): Promise<any[]> {
-  return (await sql.raw(text.replace(/\$(\d+)/g, (_, i) => `\${${i}}`)).execute(ctx.db)).rows as any[];
-}
 async function one(s: ReturnType<typeof sql>): Promise<any> {
   return (await s.execute(ctx.db)).rows[0];
 }
@@ -47,7 +44,6 @@ async function ev(alertId: string, to: string, when: string): Promise<void> {
 beforeAll(async () => {
   t = await createTestEnv();
   ctx = await createTestContext(t);
-  void q;
   const staff = await createUser(ctx.db, { email: 'staff@test.cn', name: 'staff', role: 'reviewer', password: 'correct horse battery' });
   tokenStaff = (await createApiToken(ctx.db, staff.id, 't')).token;
   const u1 = await createUser(ctx.db, { email: 'a@h1.cn', name: 'a', role: 'rights_holder', password: 'correct horse battery', org: '康师傅控股' });
