@@ -2,7 +2,7 @@
 // matching, through BullMQ and Postgres) over N pages of the demo mall served from loopback,
 // against Crawlee's CheerioCrawler doing fetch + parse only over the same pages.
 //
-//   npx tsx bench/crawl.bench.ts [--pages 2000] [--concurrency 16]
+//   npx tsx bench/crawl.bench.ts [--pages 2000] [--concurrency 16] [--workers N] [--only-ipclue]
 //
 // Uses DATABASE_URL/REDIS_URL when set (a fresh database and queue prefix are created), else
 // starts embedded Postgres and a private redis-server.
@@ -26,6 +26,35 @@ const arg = (name: string, def: number) => {
 };
 const PAGES = arg('pages', 2000);
 const CONCURRENCY = arg('concurrency', 16);
+// 0: workers inside this process; N: N separate `ipclue worker` processes (how ipclue uses cores)
+const WORKERS = arg('workers', 0);
+
+async function spawnWorkers(env: Record<string, string>): Promise<{ stop: () => Promise<void> }> {
+  const children = Array.from({ length: WORKERS }, () =>
+    spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '..', 'bin', 'ipclue.ts'), 'worker', '--queues', 'crawl,page'], {
+      env: { ...process.env, ...env, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve, reject) => {
+          let out = '';
+          c.stdout!.on('data', (d) => {
+            out += d.toString();
+            if (out.includes('workers started')) resolve();
+          });
+          c.once('exit', (code) => reject(new Error(`worker exited ${code}: ${out.slice(-500)}`)));
+        }),
+    ),
+  );
+  return {
+    async stop() {
+      await Promise.all(children.map((c) => new Promise((r) => (c.once('exit', r), c.kill('SIGTERM')))));
+    },
+  };
+}
 
 async function serveMall(): Promise<{ stop: () => void; base: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'demo-server.ts'), 'mall'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -68,7 +97,12 @@ async function main() {
   delete raw.search;
   const def = sourceDefinitionSchema.parse({ ...raw, id: 'bench-mall', startUrls: urls, politeness: { concurrency: CONCURRENCY, respectRobots: true } });
   const source = await upsertSource(ctx.db, { slug: def.id, name: def.name, channel: def.channel, country: def.country, enabled: true, local: true, definition: def as any });
-  const workers = await startWorkers(ctx, { queues: ['crawl', 'page'] });
+  const workers = WORKERS
+    ? await spawnWorkers({
+        DATABASE_URL: config.DATABASE_URL!, REDIS_URL: config.REDIS_URL!, QUEUE_PREFIX: config.QUEUE_PREFIX,
+        WORKER_CONCURRENCY: String(CONCURRENCY), DEMO: 'false', DATA_DIR: dataDir,
+      })
+    : await startWorkers(ctx, { queues: ['crawl', 'page'] });
   const t0 = performance.now();
   await crawlNow(ctx, source.id);
   let run;
@@ -80,9 +114,17 @@ async function main() {
   const ipclueSecs = (performance.now() - t0) / 1000;
   const listings = Number((await ctx.db.selectFrom('listings').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
   const queuedForMatch = await ctx.queues.match.count();
-  await workers.close();
+  await ('close' in workers ? workers.close() : workers.stop());
   await ctx.close();
 
+  if (process.argv.includes('--only-ipclue')) {
+    console.log(`ipclue pipeline: ${run.pages} pages, ${listings} listings, ${(run.pages / ipclueSecs).toFixed(1)} pages/s`);
+    stop();
+    await admin.query(`DROP DATABASE ${dbName} WITH (FORCE)`);
+    await admin.end();
+    await embedded?.stop();
+    return;
+  }
   // --- Crawlee: fetch + parse only
   const { CheerioCrawler, Configuration } = await import('@crawlee/cheerio');
   let crawleeItems = 0;
@@ -103,7 +145,7 @@ async function main() {
 
   const ipclueRate = run.pages / ipclueSecs;
   const crawleeRate = PAGES / crawleeSecs;
-  console.log(`pages: ${PAGES}, concurrency: ${CONCURRENCY}`);
+  console.log(`pages: ${PAGES}, concurrency: ${CONCURRENCY}, worker processes: ${WORKERS || 'in-process'}`);
   console.log(`ipclue pipeline (fetch→snapshot→extract→upsert→match queue): ${run.pages} pages, ${listings} listings, ${queuedForMatch} match jobs queued, ${ipclueSecs.toFixed(1)} s, ${ipclueRate.toFixed(1)} pages/s, errors ${run.errors}`);
   console.log(`Crawlee CheerioCrawler (fetch+parse only): ${PAGES} pages, ${crawleeItems} items, ${crawleeSecs.toFixed(1)} s, ${crawleeRate.toFixed(1)} pages/s`);
   console.log(`ratio ipclue/crawlee: ${(ipclueRate / crawleeRate).toFixed(2)}`);

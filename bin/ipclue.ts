@@ -16,6 +16,8 @@ import { registerUserCommands } from '../src/cli/commands/user.ts';
 import { registerEvidenceCommands } from '../src/cli/commands/evidence.ts';
 import { registerMatchCommands } from '../src/cli/commands/match.ts';
 import { registerExtractCommands } from '../crawlers/cli/extract.command.ts';
+import { registerSourcesCommands } from '../crawlers/cli/sources.command.ts';
+import { sourceRoutes } from '../crawlers/http/sources.routes.ts';
 import { demoSites } from '../seeds/demo-sites/index.ts';
 
 type Closer = { name: string; close: () => Promise<void> };
@@ -65,7 +67,11 @@ async function runRoles(roles: { server: boolean; workers: boolean; scheduler: b
 
   let baseUrl = config.PUBLIC_URL;
   if (roles.server) {
-    const app = await buildServer(ctx, { demoSites: config.DEMO ? demoSites : undefined, demoLatencyMs: config.DEMO_LATENCY_MS });
+    const app = await buildServer(ctx, {
+      demoSites: config.DEMO ? demoSites : undefined,
+      demoLatencyMs: config.DEMO_LATENCY_MS,
+      plugins: [sourceRoutes({ ctx, crawlNow: (sourceId) => crawlNow(ctx, sourceId) })],
+    });
     await app.listen({ port: config.PORT, host: config.HOST });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
@@ -153,6 +159,7 @@ export function buildProgram(): Command {
   registerEvidenceCommands(program);
   registerMatchCommands(program);
   registerExtractCommands(program);
+  registerSourcesCommands(program);
   return program;
 }
 

@@ -1,7 +1,7 @@
 // The HTTP server: JSON API (zod-validated, OpenAPI at /api/docs) and the server-rendered
 // console. One error handler: AppError and validation errors become 4xx with a message naming
 // the field; anything else is a logged 500 with no details for the client.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import formbody from '@fastify/formbody';
@@ -25,6 +25,9 @@ import { evidenceRoutes } from './api/evidence.routes.ts';
 import { reportRoutes } from './api/reports.routes.ts';
 import { loginPages } from './console/login.page.ts';
 import { watchlistPages } from './console/watchlists.pages.ts';
+import { listPages } from './console/lists.pages.ts';
+import { evidenceButtonRoutes } from './console/evidence.buttons.ts';
+import { queueDashboard } from './admin/queues.ts';
 
 export interface DemoResponse {
   status: number;
@@ -40,6 +43,8 @@ export interface ServerOptions {
   demoSites?: Record<string, DemoSiteHandler>;
   demoLatencyMs?: number;
   logger?: boolean;
+  /** more routes, registered after the built-in ones (the composition root adds the crawler's source routes) */
+  plugins?: FastifyPluginAsync[];
 }
 
 export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Promise<FastifyInstance<any, any, any, any, any>> {
@@ -82,8 +87,12 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
   await app.register(reportRoutes, { ctx });
   await app.register(loginPages, { ctx });
   await app.register(watchlistPages, { ctx });
+  await app.register(listPages, { ctx });
   await app.register(alertRoutes, { ctx });
   await app.register(reviewPages, { ctx });
+  await app.register(evidenceButtonRoutes, { ctx });
+  await app.register(queueDashboard, { ctx });
+  for (const plugin of opts.plugins ?? []) await app.register(plugin);
 
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
   // one origin serves the console, the API and the demo sites: crawlers keep out of the first two

@@ -1,7 +1,9 @@
 // The report's figures, aggregated in SQL: no alert row is loaded into Node. The period's (and
 // the previous period's) in-scope alerts are first copied, with the columns the aggregates need,
-// into a temporary table inside one transaction; every section is then one GROUP BY over it.
-// Workflow figures come from alert_events timestamps within the period.
+// into a temporary table inside one transaction; the breakdowns (mark, channel, source,
+// category, province, city, day) are one GROUPING SETS pass over it and the other sections one
+// GROUP BY each. Workflow figures come from the in-scope status events (a second temporary
+// table), by their timestamps.
 //
 // Definitions (written into the report's notes):
 // - 预警 (suspected): alerts created in the period on listings of the report's channel set
@@ -199,10 +201,10 @@ async function byMark(trx: Db, where: RawBuilder<unknown> = sql`true`) {
 async function notable(trx: Db, where: RawBuilder<unknown> = sql`true`): Promise<CaseRow[]> {
   const r = await rows<Record<string, any>>(trx, sql`
     select c.id, m.name as mark, l.title, coalesce(sel.name, l.seller_name, '') as seller, c.source_name, c.country, c.score, c.status, l.url, c.created_at
-    from rc_cohort c join alerts a on a.id = c.id join listings l on l.id = a.listing_id join marks m on m.id = c.mark_id
+    from (select * from rc_cohort where cur and ${where} order by (status in ${CONFIRMED}) desc, score desc, id limit 8) c
+    join alerts a on a.id = c.id join listings l on l.id = a.listing_id join marks m on m.id = c.mark_id
     left join sellers sel on sel.id = l.seller_id
-    where c.cur and ${where}
-    order by (c.status in ${CONFIRMED}) desc, c.score desc, c.id limit 8`);
+    order by (c.status in ${CONFIRMED}) desc, c.score desc, c.id`);
   return r.map(caseRow);
 }
 
@@ -214,37 +216,46 @@ function caseRow(x: Record<string, any>): CaseRow {
 }
 
 async function sellers(trx: Db, p: Period, scope: Scope): Promise<{ top: SellerRow[]; repeat: SellerRow[] }> {
-  const base = (cond: RawBuilder<unknown>, order: RawBuilder<unknown>) => sql`
-    with c as (
+  const r = await rows<Record<string, any>>(trx, sql`
+    with c as materialized (
       select seller_id, count(*) as alerts, count(*) filter (where status in ${CONFIRMED}) as confirmed, count(distinct mark_id) as marks
       from rc_cohort where cur and seller_id is not null group by seller_id),
     prior as (
       select l.seller_id, count(*) as n from alerts a join listings l on l.id = a.listing_id join marks m on m.id = a.mark_id
       where l.seller_id in (select seller_id from c where confirmed > 0) and a.created_at < ${p.start}
         and a.status in ${CONFIRMED} and ${scopeSql(scope)}
-      group by l.seller_id)
-    select s.id, coalesce(s.name, s.external_id) as name, s.platform, c.alerts, c.confirmed, c.marks, coalesce(prior.n, 0) as prior,
+      group by l.seller_id),
+    j as materialized (select c.*, coalesce(prior.n, 0) as prior from c left join prior on prior.seller_id = c.seller_id),
+    picked as (
+      (select 'top' as list, j.* from j order by alerts desc, confirmed desc, seller_id limit 10)
+      union all
+      (select 'repeat' as list, j.* from j where confirmed > 0 and prior > 0 order by prior + confirmed desc, seller_id limit 10))
+    select picked.*, coalesce(s.name, s.external_id) as name, s.platform,
       exists (select 1 from blacklist b where b.lifted_at is null and
         ((b.platform = s.platform and b.seller_id = s.external_id) or (b.seller_name is not null and b.seller_name = s.name))) as blacklisted
-    from c join sellers s on s.id = c.seller_id left join prior on prior.seller_id = c.seller_id
-    where ${cond} order by ${order} limit 10`;
+    from picked join sellers s on s.id = picked.seller_id`);
   const map = (x: Record<string, any>): SellerRow => ({
-    sellerId: String(x.id), name: x.name, platform: x.platform, alerts: n(x.alerts), confirmed: n(x.confirmed), marks: n(x.marks),
+    sellerId: String(x.seller_id), name: x.name, platform: x.platform, alerts: n(x.alerts), confirmed: n(x.confirmed), marks: n(x.marks),
     priorConfirmed: n(x.prior), blacklisted: Boolean(x.blacklisted),
   });
-  const top = (await rows<Record<string, any>>(trx, base(sql`true`, sql`c.alerts desc, c.confirmed desc, s.id`))).map(map);
-  const repeat = (await rows<Record<string, any>>(trx, base(sql`c.confirmed > 0 and prior.n > 0`, sql`prior.n + c.confirmed desc, s.id`))).map(map);
+  const top = r.filter((x) => x.list === 'top').map(map).sort((a, b) => b.alerts - a.alerts || b.confirmed - a.confirmed || Number(a.sellerId) - Number(b.sellerId));
+  const repeat = r.filter((x) => x.list === 'repeat').map(map)
+    .sort((a, b) => b.priorConfirmed + b.confirmed - (a.priorConfirmed + a.confirmed) || Number(a.sellerId) - Number(b.sellerId));
   return { top, repeat };
 }
 
 async function workflow(trx: Db, p: Period, scope: Scope, channels: RawBuilder<unknown>): Promise<Workflow> {
-  const scoped = sql`join listings l on l.id = a.listing_id join sources s on s.id = l.source_id join marks m on m.id = a.mark_id
-    where (${channels}) and (${scopeSql(scope)})`;
+  // the in-scope status changes up to the end of the period ('new' is only ever the first status)
+  await sql`create temp table rc_ev on commit drop as
+    select e.id, e.alert_id, e.to_status, e.created_at, a.created_at as alert_created, a.dismiss_reason
+    from alert_events e join alerts a on a.id = e.alert_id
+    join listings l on l.id = a.listing_id join sources s on s.id = l.source_id join marks m on m.id = a.mark_id
+    where e.to_status is not null and e.to_status <> 'new' and e.created_at < ${p.end} and (${channels}) and (${scopeSql(scope)})`.execute(trx);
+  await sql`analyze rc_ev`.execute(trx);
   const [c] = await rows<Record<string, string>>(trx, sql`
     with ev as (
-      select e.alert_id, e.to_status, e.created_at >= ${p.start} as cur from alert_events e
-      join alerts a on a.id = e.alert_id ${scoped}
-        and e.to_status in ('confirmed','dismissed','referred','closed') and e.created_at >= ${p.prevStart} and e.created_at < ${p.end})
+      select alert_id, to_status, created_at >= ${p.start} as cur from rc_ev
+      where to_status in ('confirmed','dismissed','referred','closed') and created_at >= ${p.prevStart})
     select
       count(distinct alert_id) filter (where cur and to_status in ('confirmed','dismissed')) as reviewed,
       count(distinct alert_id) filter (where cur and to_status = 'confirmed') as confirmed,
@@ -258,26 +269,22 @@ async function workflow(trx: Db, p: Period, scope: Scope, channels: RawBuilder<u
       count(distinct alert_id) filter (where not cur and to_status = 'closed') as p_closed
     from ev`);
   const reasons = await rows<{ reason: string; n: string }>(trx, sql`
-    select coalesce(a.dismiss_reason, 'unspecified') as reason, count(*) as n from alerts a ${scoped}
-      and exists (select 1 from alert_events e where e.alert_id = a.id and e.to_status = 'dismissed' and e.created_at >= ${p.start} and e.created_at < ${p.end})
+    select coalesce(dismiss_reason, 'unspecified') as reason, count(distinct alert_id) as n from rc_ev
+    where to_status = 'dismissed' and created_at >= ${p.start}
     group by 1 order by 2 desc, 1`);
   const [open] = await rows<{ n: string }>(trx, sql`
     select count(*) as n from (
-      select distinct on (e.alert_id) e.to_status from alert_events e join alerts a on a.id = e.alert_id ${scoped}
-        and e.to_status is not null and e.created_at < ${p.end}
-      order by e.alert_id, e.created_at desc, e.id desc) x
+      select distinct on (alert_id) to_status from rc_ev order by alert_id, created_at desc, id desc) x
     where x.to_status in ('confirmed','referred')`);
   const [t] = await rows<Record<string, string | null>>(trx, sql`
     with closed as (
-      select distinct on (a.id) extract(epoch from e.created_at - a.created_at) / 3600 as h
-      from alert_events e join alerts a on a.id = e.alert_id ${scoped}
-        and e.to_status = 'closed' and e.created_at >= ${p.start} and e.created_at < ${p.end}
-      order by a.id, e.created_at),
+      select distinct on (alert_id) extract(epoch from created_at - alert_created) / 3600 as h
+      from rc_ev where to_status = 'closed' and created_at >= ${p.start}
+      order by alert_id, created_at),
     decided as (
-      select distinct on (a.id) extract(epoch from e.created_at - a.created_at) / 3600 as h
-      from alert_events e join alerts a on a.id = e.alert_id ${scoped}
-        and e.to_status in ('confirmed','dismissed') and e.created_at >= ${p.start} and e.created_at < ${p.end}
-      order by a.id, e.created_at)
+      select distinct on (alert_id) extract(epoch from created_at - alert_created) / 3600 as h
+      from rc_ev where to_status in ('confirmed','dismissed') and created_at >= ${p.start}
+      order by alert_id, created_at)
     select (select avg(h) from closed) as close_avg, (select percentile_cont(0.9) within group (order by h) from closed) as close_p90,
       (select avg(h) from decided) as dec_avg, (select percentile_cont(0.9) within group (order by h) from decided) as dec_p90`);
   const closed = n(c.closed);
@@ -292,15 +299,68 @@ async function workflow(trx: Db, p: Period, scope: Scope, channels: RawBuilder<u
   };
 }
 
+interface Dims {
+  byMark: (Count2 & { kind: string; confirmed: number })[];
+  byChannel: Count2[];
+  bySource: Count2[];
+  byCategory: Count2[];
+  byProvince: Count2[];
+  byCity: Count2[];
+  unknownRegion: number;
+  trend: { day: number; cur: number; prev: number }[];
+}
+
+/** the breakdowns by mark, channel, source, category, province, city and day in one scan (GROUPING SETS) */
+async function dims(trx: Db, p: Period): Promise<Dims> {
+  const r = await rows<Record<string, any>>(trx, sql`
+    select grouping(mark_id) = 0 as g_mark, grouping(channel) = 0 as g_channel, grouping(source_name) = 0 as g_source,
+      grouping(cat) = 0 as g_cat, grouping(prov) = 0 as g_prov, grouping(city) = 0 as g_city, grouping(day) = 0 as g_day,
+      mark_id, channel, source_name, cat, prov, city, day,
+      count(*) filter (where cur) as cur, count(*) filter (where not cur) as prev, count(*) filter (where cur and status in ${CONFIRMED}) as confirmed
+    from (
+      select mark_id, channel, source_name, cur, status, coalesce(nullif(category, ''), '未分类') as cat,
+        case when region_code ~ '^[0-9]{6}' then left(region_code, 2) || '0000' end as prov,
+        case when region_code ~ '^[0-9]{6}' then left(region_code, 4) || '00' end as city,
+        floor(extract(epoch from created_at - case when cur then ${p.start}::timestamptz else ${p.prevStart}::timestamptz end) / 86400)::int as day
+      from rc_cohort) c
+    group by grouping sets ((mark_id), (channel), (source_name), (cat), (prov), (city), (day))`);
+  const pick = (flag: string, col: string, limit: number): Count2[] =>
+    r
+      .filter((x) => x[flag] && x[col] !== null)
+      .map((x) => ({ key: String(x[col]), name: String(x[col]), cur: n(x.cur), prev: n(x.prev), confirmed: n(x.confirmed) }))
+      .filter((x) => x.cur + x.prev > 0)
+      .sort((a, b) => b.cur - a.cur || b.prev - a.prev || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .slice(0, limit);
+  const marks = pick('g_mark', 'mark_id', 20) as (Count2 & { confirmed: number })[];
+  const names = marks.length
+    ? await trx.selectFrom('marks').select(['id', 'name', 'kind']).where('id', 'in', marks.map((m) => m.key)).execute()
+    : [];
+  const byId = new Map(names.map((m) => [String(m.id), m]));
+  const trend: { day: number; cur: number; prev: number }[] = [];
+  for (let d = 0; d < p.days; d++) trend.push({ day: d, cur: 0, prev: 0 });
+  for (const x of r) if (x.g_day && x.day >= 0 && x.day < p.days) Object.assign(trend[x.day], { cur: n(x.cur), prev: n(x.prev) });
+  const strip = (rows: Count2[]) => rows.map(({ key, name, cur, prev }) => ({ key, name, cur, prev }));
+  return {
+    byMark: marks
+      .map((m) => ({ key: m.key, name: byId.get(m.key)?.name ?? m.key, kind: byId.get(m.key)?.kind ?? 'mark', cur: m.cur, prev: m.prev, confirmed: m.confirmed }))
+      .sort((a, b) => b.cur - a.cur || b.prev - a.prev || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    byChannel: strip(pick('g_channel', 'channel', 20)),
+    bySource: strip(pick('g_source', 'source_name', 15)),
+    byCategory: strip(pick('g_cat', 'cat', 15)),
+    byProvince: strip(pick('g_prov', 'prov', 40)),
+    byCity: strip(pick('g_city', 'city', 20)),
+    unknownRegion: n(r.find((x) => x.g_prov && x.prov === null)?.cur),
+    trend,
+  };
+}
+
 const DOMESTIC_CHANNELS = sql`upper(s.country) = 'CN' and s.channel not in (${GAZETTE}, ${DOCKET})`;
 const OVERSEAS_CHANNELS = sql`upper(s.country) <> 'CN' or s.channel in (${GAZETTE}, ${DOCKET})`;
 
 export async function domesticFigures(db: Db, p: Period, scope: Scope): Promise<DomesticFigures> {
   return db.transaction().execute(async (trx) => {
     await buildCohort(trx, p, scope, DOMESTIC_CHANNELS);
-    const prov = await group(trx, sql`left(region_code, 2) || '0000'`, 40, sql`region_code ~ '^[0-9]{6}'`);
-    const city = await group(trx, sql`left(region_code, 4) || '00'`, 20, sql`region_code ~ '^[0-9]{6}'`);
-    const [unk] = await rows<{ n: string }>(trx, sql`select count(*) as n from rc_cohort where cur and (region_code is null or region_code !~ '^[0-9]{6}')`);
+    const d = await dims(trx, p);
     const { top, repeat } = await sellers(trx, p, scope);
     const proposals = await rows<Record<string, any>>(trx, sql`
       select coalesce(s.name, s.external_id) as seller, s.platform, bp.confirmed_alerts, bp.status, bp.created_at
@@ -309,14 +369,15 @@ export async function domesticFigures(db: Db, p: Period, scope: Scope): Promise<
         and bp.seller_id in (select seller_id from rc_cohort where seller_id is not null)
       order by bp.confirmed_alerts desc, bp.id limit 20`);
     const prices = await rows<Record<string, any>>(trx, sql`
-      select m.name as mark, rp.currency, rp.min, rp.max, count(*) as listings, avg(c.price) as avg,
+      with rp as (
+        select m.id as mark_id, m.name as mark, e->>'currency' as currency, (e->>'min')::numeric as min, (e->>'max')::numeric as max
+        from marks m cross join jsonb_array_elements(case when jsonb_typeof(m.details->'referencePrices') = 'array' then m.details->'referencePrices' else '[]'::jsonb end) e
+        where m.id in (select distinct mark_id from rc_cohort where cur) and (e->>'min')::numeric > 0)
+      select rp.mark, rp.currency, rp.min, rp.max, count(*) as listings, avg(c.price) as avg,
         percentile_cont(0.5) within group (order by c.price) as median, count(*) filter (where c.price < rp.min * 0.5) as below_half
-      from rc_cohort c join marks m on m.id = c.mark_id
-      cross join lateral (
-        select e->>'currency' as currency, (e->>'min')::numeric as min, (e->>'max')::numeric as max
-        from jsonb_array_elements(case when jsonb_typeof(m.details->'referencePrices') = 'array' then m.details->'referencePrices' else '[]'::jsonb end) e) rp
-      where c.cur and c.price is not null and c.currency = rp.currency and rp.min > 0
-      group by m.name, rp.currency, rp.min, rp.max order by listings desc, mark limit 20`);
+      from rc_cohort c join rp on rp.mark_id = c.mark_id and rp.currency = c.currency
+      where c.cur and c.price is not null
+      group by rp.mark, rp.currency, rp.min, rp.max order by listings desc, mark limit 20`);
     const markets = await rows<Record<string, any>>(trx, sql`
       select mk.name, mk.channel, (select count(*) from rc_cohort c where c.cur and
         ((mk.host is not null and c.host = lower(mk.host)) or (mk.platform is not null and c.platform = mk.platform))) as alerts
@@ -331,14 +392,14 @@ export async function domesticFigures(db: Db, p: Period, scope: Scope): Promise<
     return {
       kind: 'domestic',
       totals: await totals(trx),
-      trend: await trend(trx, p),
-      byMark: await byMark(trx),
-      byChannel: await group(trx, sql`channel`, 20),
-      bySource: await group(trx, sql`source_name`, 15),
-      byCategory: await group(trx, sql`coalesce(nullif(category, ''), '未分类')`, 15),
-      byProvince: prov.map((r) => ({ ...r, name: regionName(r.key) })),
-      byCity: city.map((r) => ({ ...r, name: getRegion(r.key)?.fullName ?? regionName(r.key), province: regionName(`${r.key.slice(0, 2)}0000`) })),
-      unknownRegion: n(unk.n),
+      trend: d.trend,
+      byMark: d.byMark,
+      byChannel: d.byChannel,
+      bySource: d.bySource,
+      byCategory: d.byCategory,
+      byProvince: d.byProvince.map((r) => ({ ...r, name: regionName(r.key) })),
+      byCity: d.byCity.map((r) => ({ ...r, name: getRegion(r.key)?.fullName ?? regionName(r.key), province: regionName(`${r.key.slice(0, 2)}0000`) })),
+      unknownRegion: d.unknownRegion,
       topSellers: top,
       repeatInfringers: repeat,
       blacklistProposals: proposals.map((x) => ({ seller: x.seller, platform: x.platform, confirmedAlerts: n(x.confirmed_alerts), status: x.status, createdAt: new Date(x.created_at).toISOString() })),

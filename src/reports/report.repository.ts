@@ -24,8 +24,20 @@ export interface ReportsTable {
   created_at: Generated<Date>;
 }
 
-export type ReportsDb = Kysely<Database & { reports: ReportsTable }>;
-export const reportsDb = (db: Kysely<Database>): ReportsDb => db.withTables<{ reports: ReportsTable }>();
+export interface ReportSchedulesTable {
+  key: string;
+  kind: 'domestic' | 'overseas';
+  every: 'week' | 'month';
+  cron: string;
+  tz: Generated<string>;
+  scope: Generated<string>;
+  enabled: Generated<boolean>;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
+}
+
+export type ReportsDb = Kysely<Database & { reports: ReportsTable; report_schedules: ReportSchedulesTable }>;
+export const reportsDb = (db: Kysely<Database>): ReportsDb => db.withTables<{ reports: ReportsTable; report_schedules: ReportSchedulesTable }>();
 
 export interface ReportSummary {
   id: string;

@@ -27,6 +27,23 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('reports_kind_period_scope_version_uq', ['kind', 'period', 'scope', 'version'])
     .execute();
   await db.schema.createIndex('reports_scope_idx').on('reports').columns(['scope', 'created_at']).execute();
+  // the report job schedulers, editable by admins; the scheduler role syncs them to BullMQ
+  await db.schema
+    .createTable('report_schedules')
+    .addColumn('key', 'text', (c) => c.primaryKey().check(sql`key ~ '^report-[a-z0-9-]{1,60}$'`))
+    .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('domestic','overseas')`))
+    .addColumn('every', 'text', (c) => c.notNull().check(sql`every in ('week','month')`))
+    .addColumn('cron', 'text', (c) => c.notNull())
+    .addColumn('tz', 'text', (c) => c.notNull().defaultTo('Asia/Shanghai'))
+    .addColumn('scope', 'text', (c) => c.notNull().defaultTo('all'))
+    .addColumn('enabled', 'boolean', (c) => c.notNull().defaultTo(true))
+    .addColumn('updated_by', 'bigint', (c) => c.references('users.id'))
+    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
+  await sql`insert into report_schedules (key, kind, every, cron) values
+    ('report-domestic-weekly', 'domestic', 'week', '0 8 * * 1'),
+    ('report-domestic-monthly', 'domestic', 'month', '0 8 1 * *'),
+    ('report-overseas-monthly', 'overseas', 'month', '0 8 1 * *')`.execute(db);
   await db.schema.createIndex('alerts_created_at_idx').on('alerts').column('created_at').execute();
   await sql`create index alert_events_status_time_idx on alert_events (created_at) where to_status is not null`.execute(db);
 }
@@ -34,5 +51,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop index if exists alert_events_status_time_idx`.execute(db);
   await sql`drop index if exists alerts_created_at_idx`.execute(db);
+  await db.schema.dropTable('report_schedules').ifExists().execute();
   await db.schema.dropTable('reports').ifExists().execute();
 }

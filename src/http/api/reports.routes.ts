@@ -8,7 +8,9 @@ import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { currentUser, requireRole } from '../../auth/auth.plugin.ts';
 import type { AuthUser } from '../../auth/auth.types.ts';
-import { getReportFile, getReportSummary, listReports } from '../../reports/report.repository.ts';
+import { getReportFile, getReportSummary, listReports, reportsDb } from '../../reports/report.repository.ts';
+import { CRON_RE, listReportSchedules, syncReportSchedules } from '../../reports/schedule.ts';
+import { parseScope, scopeLabel } from '../../reports/scope.ts';
 import { generateReport } from '../../reports/report.service.ts';
 import { customPeriod } from '../../reports/period.ts';
 
@@ -87,6 +89,58 @@ export async function reportRoutes(root: FastifyInstance, opts: { ctx: AppContex
         trigger: 'api', requestedBy: u.id, chromiumPath: ctx.config.CHROMIUM_PATH,
       });
       return reply.status(r.created ? 201 : 200).send({ ...r, report: await getReportSummary(db, r.id).then((s) => s && { ...s, figures: undefined }) });
+    },
+  );
+
+  app.get(
+    '/api/reports/schedules',
+    { schema: { summary: 'Report schedules (cron, time zone, scope)', tags: ['reports'] }, preHandler: requireRole(...STAFF) },
+    async () => ({ items: await listReportSchedules(db) }),
+  );
+
+  app.put(
+    '/api/reports/schedules/:key',
+    {
+      schema: {
+        summary: 'Create or change a report schedule (admin); takes effect at once',
+        tags: ['reports'],
+        params: z.object({ key: z.string().regex(/^report-[a-z0-9-]{1,60}$/) }),
+        body: z.object({
+          kind: z.enum(['domestic', 'overseas']).optional(),
+          every: z.enum(['week', 'month']).optional(),
+          cron: z.string().regex(CRON_RE, 'five cron fields, e.g. "0 8 * * 1"').optional(),
+          tz: z.string().min(1).max(64).optional(),
+          scope: z.string().optional(),
+          enabled: z.boolean().optional(),
+        }),
+      },
+      preHandler: requireRole('admin'),
+    },
+    async (req) => {
+      const u = currentUser(req);
+      const b = req.body;
+      if (b.tz) {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: b.tz });
+        } catch {
+          throw new AppError('bad_request', `unknown time zone ${b.tz}`, 'tz');
+        }
+      }
+      const scope = b.scope === undefined ? undefined : scopeLabel(parseScope(b.scope));
+      const rdb = reportsDb(db);
+      const existing = await rdb.selectFrom('report_schedules').select('key').where('key', '=', req.params.key).executeTakeFirst();
+      if (existing) {
+        await rdb
+          .updateTable('report_schedules')
+          .set({ ...b, scope, updated_by: u.id, updated_at: new Date() })
+          .where('key', '=', req.params.key)
+          .execute();
+      } else {
+        if (!b.kind || !b.every || !b.cron) throw new AppError('bad_request', 'a new schedule needs kind, every and cron', 'cron');
+        await rdb.insertInto('report_schedules').values({ key: req.params.key, kind: b.kind, every: b.every, cron: b.cron, tz: b.tz, scope, enabled: b.enabled, updated_by: u.id }).execute();
+      }
+      await syncReportSchedules(ctx);
+      return { items: await listReportSchedules(db) };
     },
   );
 

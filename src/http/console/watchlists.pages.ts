@@ -21,33 +21,35 @@ import { getRegion } from '../../regions/index.ts';
 export const markStatusName: Record<string, string> = { pending: '待审核', active: '已生效', suspended: '已暂停', rejected: '已驳回' };
 const kindName: Record<MarkKind, string> = { mark: '重点商标', gi: '地理标志' };
 const kindPath: Record<MarkKind, string> = { mark: '/marks', gi: '/gis' };
-const actionName: Record<string, string> = {
+export const actionName: Record<string, string> = {
   create: '登记', update: '修改', approve: '批准', suspend: '暂停', reject: '驳回', reopen: '重新受理', import: '批量导入', seed: '参考名录导入',
   lift: '解除', insert: '新增', delete: '删除',
 };
-const fieldName: Record<string, string> = {
+export const fieldName: Record<string, string> = {
   name: '名称', aliases: '别名', registrationNo: '注册号', niceClasses: '尼斯分类', keywords: '商品关键词', referencePrices: '参考价格',
   authorisedSellers: '授权店铺', channels: '监测渠道', countries: '监测国家', logoUrl: '标识图片', gi: '地理标志', rightsHolderId: '权利人',
   reason: '理由', status: '状态', sellerName: '店铺名称', creditCode: '统一社会信用代码', phone: '电话', sourceKind: '依据', listedOn: '列入日期',
+  channel: '渠道', platform: '平台', host: '网址域名', regionCode: '地区代码', countryCode: '国家代码', listedSince: '关注起始日期', category: '商品类别',
+  weight: '加分权重', active: '启用',
 };
 
-const send = (reply: FastifyReply, page: Html, status = 200) => reply.status(status).type('text/html; charset=utf-8').send(page.value);
+export const send = (reply: FastifyReply, page: Html, status = 200) => reply.status(status).type('text/html; charset=utf-8').send(page.value);
 
-function nav(u: AuthUser | null): Html {
+export function nav(u: AuthUser | null): Html {
   return html`<p class="muted" style="display:flex;gap:14px;align-items:center">
-  <a href="/marks">重点商标</a><a href="/gis">地理标志</a>${u && u.role !== 'rights_holder' ? html`<a href="/blacklist">黑名单</a>` : ''}
+  <a href="/marks">重点商标</a><a href="/gis">地理标志</a><a href="/markets">重点关注市场</a><a href="/risk-points">风险点</a>${u && u.role !== 'rights_holder' ? html`<a href="/blacklist">黑名单</a>` : ''}
   <span style="margin-left:auto">${u ? html`${u.name}（${roleName[u.role]}）` : ''}</span>
   ${u?.via === 'session' ? html`<form method="post" action="/logout" style="display:inline"><input type="hidden" name="_csrf" value="${u.csrfToken}"><button>退出</button></form>` : html`<a href="/login">登录</a>`}
 </p>`;
 }
 
-const csrf = (u: AuthUser | null) => html`<input type="hidden" name="_csrf" value="${u?.csrfToken ?? ''}">`;
+export const csrf = (u: AuthUser | null) => html`<input type="hidden" name="_csrf" value="${u?.csrfToken ?? ''}">`;
 const canEdit = (u: AuthUser | null) => !!u && u.role !== 'viewer';
-const isStaff = (u: AuthUser | null) => u?.role === 'admin' || u?.role === 'reviewer';
+export const isStaff = (u: AuthUser | null) => u?.role === 'admin' || u?.role === 'reviewer';
 const j = (a: (string | number)[] | undefined) => (a ?? []).join('；');
 
 /** an error as a page, in Chinese, naming the field */
-function errorBox(err: unknown): Html {
+export function errorBox(err: unknown): Html {
   if (err instanceof AppError || err instanceof RowError) {
     const f = (err as { field?: string }).field;
     const label = f ? (fieldName[f.split('.')[0]] ?? f) : '';
@@ -60,7 +62,7 @@ function zodError(issue: { path: PropertyKey[]; message: string }): AppError {
   return new AppError('bad_request', issue.message, issue.path.map(String).join('.'));
 }
 
-function historyTable(items: HistoryItem[]): Html {
+export function historyTable(items: HistoryItem[]): Html {
   return html`<h3>变更记录</h3><table><tr><th>时间</th><th>操作</th><th>操作人</th><th>说明</th><th>变更内容</th></tr>
 ${items.map((h) => html`<tr><td>${h.at.toISOString().replace('T', ' ').slice(0, 19)}</td><td>${actionName[h.action] ?? h.action}</td>
 <td>${h.actor?.name ?? '系统'}</td><td>${h.note ?? ''}</td><td><code style="font-size:12px">${JSON.stringify(h.changes).slice(0, 400)}</code></td></tr>`)}
@@ -102,7 +104,7 @@ function valuesOf(m: Mark): Record<string, string> {
   };
 }
 
-function formValues(body: unknown): Record<string, string> {
+export function formValues(body: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries((body ?? {}) as Record<string, unknown>)) if (typeof v === 'string' && k !== '_csrf') out[k] = v.trim();
   return out;

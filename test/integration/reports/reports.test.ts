@@ -12,6 +12,10 @@ import { getReportFile, getReportSummary, reportsDb } from '../../../src/reports
 import type { DomesticFigures, OverseasFigures } from '../../../src/reports/figures.ts';
 import { parsePeriod, previousPeriod } from '../../../src/reports/period.ts';
 import { buildServer } from '../../../src/http/server.ts';
+import { syncReportSchedules } from '../../../src/reports/schedule.ts';
+import { processReport } from '../../../jobs/report.job.ts';
+import type { JobDeps } from '../../../jobs/deps.ts';
+import type { Job } from 'bullmq';
 
 let t: TestEnv;
 let ctx: AppContext;
@@ -116,6 +120,8 @@ describe('periods', () => {
 
 describe('domestic report', () => {
   it('computes the figures exactly', async () => {
+    // listing titles are attacker-controlled: the report escapes them
+    await sql`update listings set title = '<script>alert(1)</script>' where external_id = 'x4'`.execute(ctx.db);
     const r = await generateReport(ctx.db, { kind: 'domestic', period: '2026-10', ...opts });
     const f = (await figures(r.id)) as unknown as DomesticFigures;
     expect(f.totals).toEqual({ alerts: 5, prevAlerts: 2, high: 2, prevHigh: 1, confirmed: 3, prevConfirmed: 1, dismissed: 1, open: 1, sellers: 3, marks: 2 });
@@ -140,6 +146,8 @@ describe('domestic report', () => {
     expect(doc).toContain('较上期增加 3 条（+150.0%）');
     expect(doc).toContain('办结率 50.0%');
     expect(doc).toContain('一、总体情况');
+    expect(doc).not.toContain('<script>');
+    expect(doc).toContain('&#60;script&#62;alert(1)');
   });
 
   it('a rights-holder report contains nothing of the other owner', async () => {
@@ -180,6 +188,39 @@ describe('domestic report', () => {
   });
 });
 
+describe('schedule and job', () => {
+  it('keeps one scheduler per key, and a retried scheduled job makes one report', async () => {
+    expect(await syncReportSchedules(ctx)).toBe(3);
+    await syncReportSchedules(ctx);
+    const keys = (await ctx.queues.report.getJobSchedulers()).map((s) => s.key).sort();
+    expect(keys).toEqual(['report-domestic-monthly', 'report-domestic-weekly', 'report-overseas-monthly']);
+    // an admin moves the weekly report to 09:30 and switches the overseas one off
+    const admin = await createUser(ctx.db, { email: 'admin@test.cn', name: 'admin', role: 'admin', password: 'correct horse battery' });
+    const tokenAdmin = (await createApiToken(ctx.db, admin.id, 't')).token;
+    const app = await buildServer(ctx, { logger: false });
+    try {
+      const put = (key: string, payload: object, token = tokenAdmin) =>
+        app.inject({ method: 'PUT', url: `/api/reports/schedules/${key}`, headers: { authorization: `Bearer ${token}` }, payload });
+      expect((await put('report-domestic-weekly', { cron: '30 9 * * 1' })).statusCode).toBe(200);
+      expect((await put('report-overseas-monthly', { enabled: false })).statusCode).toBe(200);
+      expect((await put('report-domestic-weekly', { cron: 'every monday' })).statusCode).toBe(400);
+      expect((await put('report-domestic-weekly', { cron: '0 7 * * 1' }, tokenStaff)).statusCode).toBe(403);
+    } finally {
+      await app.close();
+    }
+    const after = (await ctx.queues.report.getJobSchedulers()).map((s) => [s.key, s.pattern]).sort();
+    expect(after).toEqual([['report-domestic-monthly', '0 8 1 * *'], ['report-domestic-weekly', '30 9 * * 1']]);
+    // a scheduled run on 1 November 08:00 reports on October; the retry finds it done
+    const job = { data: { kind: 'overseas', period: 'last-month', scope: `holder:${h1}` }, timestamp: at('2026-11-01T08:00:00').getTime(), repeatJobKey: 'report-overseas-monthly' } as unknown as Job;
+    const deps = { ctx: { ...ctx, config: { ...ctx.config, CHROMIUM_PATH: ctx.config.CHROMIUM_PATH } } } as unknown as JobDeps;
+    const first = (await processReport(job, deps)) as { id: string; created: boolean };
+    const retry = (await processReport(job, deps)) as { id: string; created: boolean };
+    expect([first.created, retry.created, retry.id]).toEqual([true, false, first.id]);
+    const rows = await reportsDb(ctx.db).selectFrom('reports').select(['period', 'trigger']).where('kind', '=', 'overseas').where('scope', '=', `holder:${h1}`).execute();
+    expect(rows).toEqual([{ period: '2026-10', trigger: 'schedule' }]);
+  });
+});
+
 describe('overseas report', () => {
   it('counts overseas listings and gazette filings, and says when there is no docket data', async () => {
     const r = await generateReport(ctx.db, { kind: 'overseas', period: '2026-10', ...opts });
@@ -202,6 +243,10 @@ describe('files and API', () => {
     writeFileSync('/tmp/ipclue-report-test.pdf', pdf);
     const xlsx = (await getReportFile(ctx.db, r.id, 'xlsx'))!.body as Buffer;
     expect(xlsx.subarray(0, 2).toString()).toBe('PK');
+    const o = await generateReport(ctx.db, { kind: 'overseas', period: 'custom:2026-10-01..2026-10-31', chromiumPath: ctx.config.CHROMIUM_PATH, formats: ['pdf'] });
+    const opdf = (await getReportFile(ctx.db, o.id, 'pdf'))!.body as Buffer;
+    expect(opdf.subarray(0, 4).toString()).toBe('%PDF');
+    writeFileSync('/tmp/ipclue-report-overseas-test.pdf', opdf);
   });
 
   it('lets a rights holder see and generate only its own reports', async () => {
