@@ -3,7 +3,8 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from '../src/context.ts';
-import { upsertSource, type SourceRecord } from '../src/sources/source.repository.ts';
+import type { SourceRecord } from '../src/sources/source.repository.ts';
+import { saveSourceDefinition } from '../crawlers/sources/source.store.ts';
 import { importSnapshotEntries, type SnapshotEntry } from '../src/watchlists/snapshot.ts';
 import { sourceDefinitionSchema } from '../crawlers/sources/source.schema.ts';
 
@@ -31,17 +32,7 @@ export async function seedDemo(ctx: AppContext, demoBase: string): Promise<Sourc
   await importSnapshotEntries(ctx.db, watchlist.entries, { status: 'active' });
   const out: SourceRecord[] = [];
   for (const def of loadDemoSourceDefinitions(demoBase)) {
-    out.push(
-      await upsertSource(ctx.db, {
-        slug: def.id,
-        name: def.name,
-        channel: def.channel,
-        country: def.country,
-        enabled: def.enabled,
-        local: def.local,
-        definition: def as unknown as Record<string, unknown>,
-      }),
-    );
+    out.push(await saveSourceDefinition(ctx.db, def));
   }
   return out;
 }

@@ -5,7 +5,8 @@ import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { loadConfig } from '../../src/config/config.ts';
 import { createContext, type AppContext } from '../../src/context.ts';
-import { getSourceBySlug, upsertSource } from '../../src/sources/source.repository.ts';
+import { getSourceBySlug } from '../../src/sources/source.repository.ts';
+import { saveSourceDefinition } from '../sources/source.store.ts';
 import { loadSourceFile, loadSources, SourceFileError, type LoadedSource } from '../sources/load-sources.ts';
 import type { CommandIo } from './extract.command.ts';
 
@@ -50,15 +51,7 @@ export async function runSourcesImport(
   }
   for (const { file, definition: def } of loaded) {
     const existed = Boolean(await getSourceBySlug(ctx.db, def.id));
-    await upsertSource(ctx.db, {
-      slug: def.id,
-      name: def.name,
-      channel: def.channel,
-      country: def.country,
-      enabled: def.enabled,
-      local: def.local,
-      definition: def as unknown as Record<string, unknown>,
-    });
+    await saveSourceDefinition(ctx.db, def);
     const action = existed ? 'updated' : 'created';
     result.imported.push({ file, id: def.id, action });
     io.stdout(`imported  ${file}  ${def.id} (${action}${def.enabled ? '' : ', disabled'})`);

@@ -13,15 +13,8 @@ import { PermanentFetchError, RetryableFetchError, isFetchError } from '../../sr
 import { DEFAULT_USER_AGENT, fetchResponse, statusError, type RobotsGate } from './http-fetcher.ts';
 import type { GuardOptions } from '../../src/net/ssrf-guard.ts';
 
-export const DEFAULT_CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+export { CHROMIUM_ARGS as DEFAULT_CHROMIUM_ARGS } from '../../src/net/chromium.ts';
+import { CHROMIUM_ARGS as DEFAULT_CHROMIUM_ARGS } from '../../src/net/chromium.ts';
 
 export interface BrowserPoolOptions {
   /** default $CHROMIUM_PATH or /usr/bin/chromium; a browser is never downloaded */

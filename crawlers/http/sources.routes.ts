@@ -16,6 +16,7 @@ import { getSource, getSourceBySlug, listSources, upsertSource, type SourceRecor
 import { listRuns } from '../../src/crawls/crawl-run.repository.ts';
 import { html, type Html } from '../../src/http/html.ts';
 import { layout } from '../../src/http/console/layout.ts';
+import { saveSourceDefinition } from '../sources/source.store.ts';
 import { sourceDefinitionObjectSchema, sourceDefinitionSchema, type SourceDefinition } from '../sources/source.schema.ts';
 
 export interface SourceRoutesOptions {
@@ -51,17 +52,7 @@ function badDefinition(problems: DefinitionProblem[]): AppError {
   return new AppError('bad_request', `definition field "${first.field}": ${first.message}${more}`, first.field);
 }
 
-async function saveDefinition(db: Db, def: SourceDefinition): Promise<SourceRecord> {
-  return upsertSource(db, {
-    slug: def.id,
-    name: def.name,
-    channel: def.channel,
-    country: def.country,
-    enabled: def.enabled,
-    local: def.local,
-    definition: def as unknown as Record<string, unknown>,
-  });
-}
+const saveDefinition = saveSourceDefinition;
 
 /** A source by its definition id (slug), or by its database id. */
 async function findSource(db: Db, key: string): Promise<SourceRecord> {

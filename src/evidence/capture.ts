@@ -15,15 +15,8 @@ import { DEFAULT_USER_AGENT } from '../net/user-agent.ts';
 import { guardUrl, type LookupAll } from '../net/ssrf-guard.ts';
 import { isFetchError } from '../net/errors.ts';
 
-export const EVIDENCE_CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+export { CHROMIUM_ARGS as EVIDENCE_CHROMIUM_ARGS } from '../net/chromium.ts';
+import { CHROMIUM_ARGS as EVIDENCE_CHROMIUM_ARGS } from '../net/chromium.ts';
 
 export type ArtefactName = 'screenshot' | 'rendered_html' | 'response_body' | 'response_headers';
 

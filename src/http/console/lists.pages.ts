@@ -104,7 +104,7 @@ const SPECS: Spec[] = [
 function zhMessage(issue: z.core.$ZodIssue): string {
   const f = String(issue.path[0] ?? '');
   const textField = ['name', 'reason', 'platform', 'category'].includes(f);
-  if (textField && issue.code === 'too_small') return '不能为空';
+  if (textField && (issue.code === 'too_small' || issue.code === 'invalid_type')) return '必填，不能为空';
   if (textField && issue.code === 'too_big') return `不能超过 ${String(issue.maximum)} 个字符`;
   if (issue.code === 'custom' && f === 'channel') return '风险点须至少指定渠道、商品类别、地区中的一项';
   const hints: Record<string, string> = {
