@@ -226,7 +226,7 @@ describe('console: evidence buttons on the alert detail page', () => {
 
   it('the export button appears only once the alert is confirmed and has evidence', async () => {
     // confirmed, no evidence yet: no button, and posting anyway says why in Chinese
-    await applyAction(ctx.db, alertId, { action: 'confirm' }, { id: w.users.reviewer.id, kind: 'user' } as never);
+    await applyAction(ctx.db, alertId, { action: 'confirm' }, { kind: 'user', id: w.users.reviewer.id });
     const confirmed = await get('reviewer', `/alerts/${alertId}`);
     expect(confirmed.body).toContain('立即存证');
     expect(confirmed.body).not.toContain('导出移送材料包');
