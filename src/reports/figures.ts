@@ -105,6 +105,8 @@ export interface DomesticFigures {
   repeatInfringers: SellerRow[];
   blacklistProposals: { seller: string; platform: string; confirmedAlerts: number; status: string; createdAt: string }[];
   prices: PriceRow[];
+  /** over all marks with reference prices, not only the 20 listed */
+  priceTotals: { marks: number; listings: number; belowHalf: number };
   markets: { name: string; channel: string; alerts: number }[];
   riskPoints: { label: string; reason: string; alerts: number }[];
   notable: CaseRow[];
@@ -320,7 +322,8 @@ export async function domesticFigures(db: Db, p: Period, scope: Scope): Promise<
         from marks m cross join jsonb_array_elements(case when jsonb_typeof(m.details->'referencePrices') = 'array' then m.details->'referencePrices' else '[]'::jsonb end) e
         where m.id in (select distinct mark_id from rc_cohort where cur) and (e->>'min')::numeric > 0)
       select rp.mark, rp.currency, rp.min, rp.max, count(*) as listings, avg(c.price) as avg,
-        percentile_cont(0.5) within group (order by c.price) as median, count(*) filter (where c.price < rp.min * 0.5) as below_half
+        percentile_cont(0.5) within group (order by c.price) as median, count(*) filter (where c.price < rp.min * 0.5) as below_half,
+        count(*) over () as t_marks, sum(count(*)) over () as t_listings, sum(count(*) filter (where c.price < rp.min * 0.5)) over () as t_below
       from rc_cohort c join rp on rp.mark_id = c.mark_id and rp.currency = c.currency
       where c.cur and c.price is not null
       group by rp.mark, rp.currency, rp.min, rp.max order by listings desc, mark limit 20`);
@@ -353,6 +356,7 @@ export async function domesticFigures(db: Db, p: Period, scope: Scope): Promise<
         mark: x.mark, currency: x.currency, refMin: n(x.min), refMax: n(x.max), listings: n(x.listings),
         avgPrice: nn(x.avg) ?? 0, medianPrice: nn(x.median) ?? 0, belowHalf: n(x.below_half),
       })),
+      priceTotals: { marks: n(prices[0]?.t_marks), listings: n(prices[0]?.t_listings), belowHalf: n(prices[0]?.t_below) },
       markets: markets.map((x) => ({ name: x.name, channel: x.channel, alerts: n(x.alerts) })),
       riskPoints: risk.map((x) => ({
         label: [x.channel, x.category, x.region_code ? regionName(x.region_code) : null].filter(Boolean).join(' / ') || '全部', reason: x.reason, alerts: n(x.alerts),

@@ -152,7 +152,7 @@ ${f.byProvince.length ? chart(await barChart('分省份预警数（本期）', f
     },
     {
       title: '价格分析',
-      body: html`<p>${f.prices.length ? `对登记了参考价格的商标，本期共比对 ${fmt(f.prices.reduce((s, p) => s + p.listings, 0))} 个商品报价，其中低于参考价下限一半的 ${fmt(f.prices.reduce((s, p) => s + p.belowHalf, 0))} 个。明显低价是假冒商品的重要特征。` : '本期预警商品未能与权利人登记的参考价格比对（未登记参考价或无报价）。'}</p>
+      body: html`<p>${f.prices.length ? `对登记了参考价格的 ${fmt(f.priceTotals.marks)} 个商标（币种），本期共比对 ${fmt(f.priceTotals.listings)} 个预警商品报价，其中低于参考价下限一半的 ${fmt(f.priceTotals.belowHalf)} 个（${((f.priceTotals.belowHalf / Math.max(1, f.priceTotals.listings)) * 100).toFixed(1)}%）。明显低价是假冒商品的重要特征。${f.prices.length < f.priceTotals.marks ? `下表列出比对商品最多的 ${f.prices.length} 个。` : ''}` : '本期预警商品未能与权利人登记的参考价格比对（未登记参考价或无报价）。'}</p>
 ${table(['商标', '币种', '参考价', '比对商品数', '平均售价', '中位售价', '低于参考价下限一半'], f.prices.map((p) => [p.mark, p.currency, `${p.refMin}–${p.refMax}`, p.listings, p.avgPrice, p.medianPrice, p.belowHalf]), '')}`,
     },
     {

@@ -159,6 +159,8 @@ export interface EvidenceView {
 }
 
 export interface DetailView {
+  /** the capture / referral-package buttons for staff (evidence.buttons.ts) */
+  evidenceActions?: Html;
   a: AlertDetail;
   history: AlertEvent[];
   evidence: EvidenceView[];
@@ -260,6 +262,7 @@ ${a.clueId ? html`<p><a id="clue-link" href="/clues/${a.clueId}">查看线索 #$
 </div>
 </div>
 <div class="panel" id="evidence"><h3>存证</h3>
+${v.evidenceActions ?? ''}
 ${v.evidence.length === 0
   ? html`<p class="muted">尚无存证。</p>`
   : html`<ul>${v.evidence.map(

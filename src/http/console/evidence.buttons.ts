@@ -44,18 +44,6 @@ ${exportable
 </div>`;
 }
 
-const MARKER = '<div class="panel" id="evidence"><h3>存证</h3>';
-
-/** the detail page with the buttons put into its 存证 panel (or before the page's end) */
-export function withEvidenceButtons(page: Html, v: EvidenceButtonsView): Html {
-  const buttons = evidenceButtons(v).value;
-  if (!buttons) return page;
-  const at = page.value.indexOf(MARKER);
-  if (at >= 0) return new Html(page.value.slice(0, at + MARKER.length) + buttons + page.value.slice(at + MARKER.length));
-  const end = page.value.lastIndexOf('</main>');
-  return new Html(end >= 0 ? page.value.slice(0, end) + buttons + page.value.slice(end) : page.value + buttons);
-}
-
 export async function evidenceButtonRoutes(app: FastifyInstance, opts: { ctx: AppContext; store?: ArtefactStore }): Promise<void> {
   const { ctx } = opts;
   const store = opts.store ?? createArtefactStore(ctx.config);

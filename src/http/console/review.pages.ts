@@ -22,7 +22,7 @@ import type { Html } from '../html.ts';
 import { createRule, deleteRule, listRules } from '../../alerts/rule.repository.ts';
 import { createSubscription, disableSubscription, listSubscriptions, subscriptionInputSchema } from '../../alerts/notification.service.ts';
 import { alertSettingsPage, subscriptionsPage } from './settings.page.ts';
-import { withEvidenceButtons } from './evidence.buttons.ts';
+import { evidenceButtons } from './evidence.buttons.ts';
 
 const READERS = ['admin', 'reviewer', 'rights_holder', 'viewer'] as const;
 const STAFF = ['admin', 'reviewer'] as const;
@@ -114,12 +114,12 @@ export async function reviewPages(app: FastifyInstance, opts: { ctx: AppContext 
       const u = req.user;
       return send(
         reply,
-        withEvidenceButtons(
-          alertDetailPage(
-            { a, history, evidence, nextId, prevId, assignees: choices.assignees, canAct: isStaff(u), isHolder: u?.role === 'rights_holder', csrf: u?.csrfToken },
-            u,
-          ),
-          { alert: a, evidenceCount: evidence.length, user: u, notice: (req.query as { evidence?: unknown }).evidence },
+        alertDetailPage(
+          {
+            a, history, evidence, nextId, prevId, assignees: choices.assignees, canAct: isStaff(u), isHolder: u?.role === 'rights_holder', csrf: u?.csrfToken,
+            evidenceActions: evidenceButtons({ alert: a, evidenceCount: evidence.length, user: u, notice: (req.query as { evidence?: unknown }).evidence }),
+          },
+          u,
         ),
       );
     }),

@@ -132,6 +132,7 @@ describe('domestic report', () => {
     expect(f.topSellers.map((s) => [s.name, s.alerts, s.confirmed, s.priorConfirmed])).toEqual([['甲商店', 2, 2, 1], ['乙商店', 2, 1, 0], ['丙商店', 1, 0, 0]]);
     expect(f.repeatInfringers.map((s) => s.name)).toEqual(['甲商店']);
     expect(f.prices).toEqual([{ mark: '康师傅', currency: 'CNY', refMin: 40, refMax: 60, listings: 4, avgPrice: 27.5, medianPrice: 25, belowHalf: 1 }]);
+    expect(f.priceTotals).toEqual({ marks: 1, listings: 4, belowHalf: 1 });
     expect(f.trend.length).toBe(31);
     expect(f.trend.slice(0, 7).map((d) => d.cur)).toEqual([0, 1, 1, 0, 1, 1, 1]);
     expect(f.workflow).toEqual({
