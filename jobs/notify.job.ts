@@ -1,5 +1,5 @@
 // notify: fan a new alert out to its subscribers, send one webhook or one e-mail, or send the
-// daily digest. Cadence: 'alert' jobs follow new alerts; 'digest' runs daily at 08:00 China
+// daily digest, or send one scheduled report to one subscriber ('report'). Cadence: 'alert' jobs follow new alerts; 'digest' runs daily at 08:00 China
 // time (a job scheduler, so one digest however many workers run). Cost: one HTTP POST or SMTP
 // send per job. Retries: a failed webhook or mail throws and the queue backs off and retries;
 // deliveries already sent are skipped, so a retry never sends twice.
@@ -12,6 +12,7 @@ import {
   sendDigests,
   sendWebhook,
 } from '../src/alerts/notification.service.ts';
+import { sendReportNotification } from '../src/reports/report.delivery.ts';
 import type { JobDeps } from './deps.ts';
 
 export const DIGEST_SCHEDULER_ID = 'notify-daily-digest';
@@ -54,6 +55,16 @@ export async function processNotify(job: Job, deps: JobDeps): Promise<unknown> {
         return await sendDigests(ctx.db, mailer, opts);
       } finally {
         mailer.close();
+      }
+    }
+    case 'report': {
+      // one scheduled report to one subscription (queued by the report job)
+      const mailer = ctx.config.SMTP_URL ? createMailer(ctx.config.SMTP_URL) : undefined;
+      try {
+        const opts = { publicUrl, allowPrivate: ctx.config.NOTIFY_ALLOW_PRIVATE, mailer, from: ctx.config.MAIL_FROM };
+        return { result: await sendReportNotification(ctx.db, id('reportId'), id('subscriptionId'), opts) };
+      } finally {
+        mailer?.close();
       }
     }
     default:

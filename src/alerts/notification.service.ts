@@ -210,7 +210,7 @@ export async function sendWebhook(db: Kysely<Database>, deliveryId: string, opts
 }
 
 export interface Mailer {
-  sendMail(m: { from: string; to: string; subject: string; text: string; html?: string }): Promise<unknown>;
+  sendMail(m: { from: string; to: string; subject: string; text: string; html?: string; attachments?: { filename: string; content: Buffer; contentType?: string }[] }): Promise<unknown>;
 }
 
 export function createMailer(smtpUrl: string): Mailer & { close(): void } {

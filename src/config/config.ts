@@ -45,7 +45,6 @@ export const ConfigSchema = z.object({
   EVIDENCE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
   /** cap (bytes) on the raw response body and the rendered HTML of one capture */
   EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
-  SESSION_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   /** SMTP server for alert e-mails (smtp://user:pass@host:port); without it e-mail subscriptions wait */
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: z.string().min(3).default('ipclue <noreply@ipclue.invalid>'),

@@ -28,6 +28,7 @@ import { watchlistPages } from './console/watchlists.pages.ts';
 import { listPages } from './console/lists.pages.ts';
 import { evidenceButtonRoutes } from './console/evidence.buttons.ts';
 import { queueDashboard } from './admin/queues.ts';
+import { reportPages } from './console/reports.pages.ts';
 
 export interface DemoResponse {
   status: number;
@@ -92,6 +93,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
   await app.register(reviewPages, { ctx });
   await app.register(evidenceButtonRoutes, { ctx });
   await app.register(queueDashboard, { ctx });
+  await app.register(reportPages, { ctx });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
 
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));

@@ -33,7 +33,7 @@ export function layout(title: string, body: Html, user?: LayoutUser | null): Htm
   return html`<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${title} · ipclue 侵权假冒线索监测预警平台</title><style>${raw(css)}</style></head>
-<body><header><h1>ipclue 侵权假冒线索监测预警平台</h1><nav><a href="/">预警队列</a> · <a href="/dashboard">统计看板</a> · <a href="/clues">线索</a> · <a href="/subscriptions">订阅</a> · <a href="/settings/alerts">预警规则</a> · <a href="/marks">重点商标</a> · <a href="/gis">地理标志</a> · <a href="/blacklist">黑名单</a> · <a href="/sources">数据源</a> · <a href="/crawls">采集记录</a> · <a href="/api/docs">接口文档</a></nav>
+<body><header><h1>ipclue 侵权假冒线索监测预警平台</h1><nav><a href="/">预警队列</a> · <a href="/dashboard">统计看板</a> · <a href="/clues">线索</a> · <a href="/reports">报告</a> · <a href="/subscriptions">订阅</a> · <a href="/settings/alerts">预警规则</a> · <a href="/marks">重点商标</a> · <a href="/gis">地理标志</a> · <a href="/blacklist">黑名单</a> · <a href="/sources">数据源</a> · <a href="/crawls">采集记录</a> · <a href="/api/docs">接口文档</a></nav>
 ${user
   ? html`<span class="who">${user.name}（${roleWords[user.role] ?? user.role}）${
       user.via === 'session' && user.csrfToken

@@ -8,6 +8,7 @@ import { buildServer } from '../../../src/http/server.ts';
 import { startWorkers, type WorkerHandle } from '../../../jobs/worker.ts';
 import { enqueueAlertNotifications, signWebhook } from '../../../src/alerts/notification.service.ts';
 import { createTestContext, createTestEnv, waitFor, type TestEnv } from '../../helpers/services.ts';
+import { decodeMail } from '../../helpers/mail.ts';
 import { addAlert, addListing, call, seedWorld, type World } from './fixtures.ts';
 
 let t: TestEnv;
@@ -123,11 +124,3 @@ describe('notifications', () => {
     expect(listed.body.items[0].secret).toBeUndefined();
   });
 });
-
-/** the text part of a nodemailer message (quoted-printable or base64) */
-function decodeMail(raw: string): string {
-  const body = raw.slice(raw.search(/\r?\n\r?\n/));
-  if (/Content-Transfer-Encoding: base64/i.test(raw)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  const qp = body.replace(/=\r?\n/g, '');
-  return Buffer.from(qp.replace(/=([0-9A-F]{2})/gi, (_m, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
-}
