@@ -7,9 +7,7 @@
 //     npx tsx bench/alerts.bench.ts [--alerts 1000000] [--runs 200]
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { loadConfig, readEnv } from '../src/config/config.ts';
-import { createContext } from '../src/context.ts';
+import { benchContext } from './bench-db.ts';
 import { buildServer } from '../src/http/server.ts';
 import { createApiToken, createUser } from '../src/auth/user.repository.ts';
 
@@ -26,16 +24,7 @@ const LISTINGS = Math.ceil(ALERTS / PER_LISTING);
 const DB_NAME = 'ipclue_bench_alerts';
 
 async function main() {
-  const env = readEnv();
-  if (!env.DATABASE_URL || !env.REDIS_URL) throw new Error('set DATABASE_URL and REDIS_URL');
-  const admin = new pg.Client({ connectionString: env.DATABASE_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DB_NAME}`);
-  await admin.end();
-  const u = new URL(env.DATABASE_URL);
-  u.pathname = `/${DB_NAME}`;
-  const ctx = await createContext(loadConfig({ ...env, DATABASE_URL: u.toString(), LOG_LEVEL: 'warn', QUEUE_PREFIX: '{bench-alerts}' }), { embedded: false });
+  const { ctx, close } = await benchContext(DB_NAME);
   const db = ctx.db;
   try {
     const t0 = performance.now();
@@ -98,11 +87,7 @@ async function main() {
     }
     await app.close();
   } finally {
-    await ctx.close();
-    const a2 = new pg.Client({ connectionString: env.DATABASE_URL });
-    await a2.connect();
-    if (!process.argv.includes('--keep')) await a2.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-    await a2.end();
+    await close();
   }
 }
 

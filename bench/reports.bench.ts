@@ -8,9 +8,7 @@
 //     npx tsx bench/reports.bench.ts [--alerts 1000000] [--keep]
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { loadConfig, readEnv } from '../src/config/config.ts';
-import { createContext } from '../src/context.ts';
+import { benchContext } from './bench-db.ts';
 import { generateReport } from '../src/reports/report.service.ts';
 
 const arg = (name: string, dflt: number) => {
@@ -18,24 +16,14 @@ const arg = (name: string, dflt: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const ALERTS = arg('alerts', 1_000_000);
-const KEEP = process.argv.includes('--keep');
 const MARKS = 500;
 const SELLERS = 20_000;
 const DB_NAME = 'ipclue_bench_reports';
 const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
 
 async function main() {
-  const env = readEnv();
-  if (!env.DATABASE_URL || !env.REDIS_URL) throw new Error('set DATABASE_URL and REDIS_URL');
-  const admin = new pg.Client({ connectionString: env.DATABASE_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DB_NAME}`);
-  await admin.end();
-  const u = new URL(env.DATABASE_URL);
-  u.pathname = `/${DB_NAME}`;
-  const config = loadConfig({ ...env, DATABASE_URL: u.toString(), LOG_LEVEL: 'warn', QUEUE_PREFIX: '{bench-reports}' });
-  const ctx = await createContext(config, { embedded: false });
+  const { ctx, close } = await benchContext(DB_NAME);
+  const config = ctx.config;
   const db = ctx.db;
   try {
     let t = performance.now();
@@ -93,13 +81,7 @@ async function main() {
     console.log(`  total          ${s(total)}`);
     console.log(`  peak RSS       ${mb(process.resourceUsage().maxRSS)} (before the report: ${mb(rssBefore)}; Chromium's own memory not included)`);
   } finally {
-    await ctx.close();
-    if (!KEEP) {
-      const a = new pg.Client({ connectionString: env.DATABASE_URL });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-      await a.end();
-    }
+    await close();
   }
 }
 
