@@ -4,7 +4,7 @@
 // are started in their own process group, so a Ctrl-C reaches ipclue first and ipclue stops
 // them after its workers have finished with them.
 import { spawn, type ChildProcess, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, accessSync, constants, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, accessSync, constants, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
@@ -249,13 +249,46 @@ async function startRedis(dataDir: string, log: (l: string) => void): Promise<{ 
   return { url: `redis://127.0.0.1:${port}`, child };
 }
 
+interface RunningRecord {
+  pid: number;
+  databaseUrl?: string;
+  redisUrl?: string;
+}
+
+/**
+ * One ipclue process owns the embedded servers of a data folder and records where they listen
+ * in DATA_DIR/embedded.json. Another ipclue command run meanwhile (`ipclue user create` while
+ * `npm start` runs) uses those servers instead of starting (or stopping) its own.
+ */
+function runningOwner(dataDir: string): RunningRecord | null {
+  const file = path.resolve(dataDir, 'embedded.json');
+  if (!existsSync(file)) return null;
+  try {
+    const rec = JSON.parse(readFileSync(file, 'utf8')) as RunningRecord;
+    return rec.pid !== process.pid && isAlive(rec.pid) ? rec : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function startEmbeddedServices(opts: EmbeddedOptions): Promise<EmbeddedServices> {
   const log = opts.log ?? (() => {});
+  const owner = runningOwner(opts.dataDir);
+  if (owner && (!opts.postgres || owner.databaseUrl) && (!opts.redis || owner.redisUrl)) {
+    log(`using the embedded servers of the running ipclue (pid ${owner.pid})`);
+    return {
+      databaseUrl: opts.postgres ? owner.databaseUrl : undefined,
+      redisUrl: opts.redis ? owner.redisUrl : undefined,
+      async stop() {},
+    };
+  }
+  const record = path.resolve(opts.dataDir, 'embedded.json');
   const children: { child: ChildProcess; signal: NodeJS.Signals }[] = [];
   const result: EmbeddedServices = {
     async stop() {
       await Promise.all(children.map(({ child, signal }) => stopChild(child, signal)));
       children.length = 0;
+      rmSync(record, { force: true });
     },
   };
   try {
@@ -273,6 +306,7 @@ export async function startEmbeddedServices(opts: EmbeddedOptions): Promise<Embe
     await result.stop();
     throw err;
   }
+  writeFileSync(record, JSON.stringify({ pid: process.pid, databaseUrl: result.databaseUrl, redisUrl: result.redisUrl } satisfies RunningRecord));
   // last resort: if ipclue exits without stopping them (an uncaught error), take them along
   process.once('exit', () => {
     for (const { child } of children) if (child.exitCode === null) child.kill('SIGKILL');

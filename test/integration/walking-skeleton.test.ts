@@ -59,10 +59,18 @@ describe('walking skeleton', () => {
     const redisPid = Number(readFileSync(path.join(t.dataDir, 'redis', 'redis.pid'), 'utf8').trim());
     expect(isAlive(pgPid)).toBe(true);
     expect(isAlive(redisPid)).toBe(true);
+    // a second command meanwhile (as in the README's `ipclue user create`) uses the running
+    // instance's servers: it neither starts its own nor stops those
+    const second = runIpclue(['crawl', '--list'], env);
+    expect((await second.exited).code).toBe(0);
+    expect(second.stdout()).toContain('demo-mall');
+    expect(isAlive(pgPid)).toBe(true);
+    expect(isAlive(redisPid)).toBe(true);
     p.child.kill('SIGINT');
     const { code } = await p.exited;
     expect(code).toBe(0);
     expect(isAlive(pgPid)).toBe(false);
     expect(isAlive(redisPid)).toBe(false);
+    expect(existsSync(path.join(t.dataDir, 'embedded.json'))).toBe(false);
   });
 });
