@@ -7,6 +7,7 @@ import { BrowserPool } from '../crawlers/fetch/browser-pool.ts';
 import { closeFetchAgents } from '../crawlers/fetch/http-fetcher.ts';
 import { MatcherCache } from '../src/watchlists/matcher-cache.ts';
 import { createRedis } from '../src/queues/redis.ts';
+import { SellerCache } from '../src/listings/listing.repository.ts';
 import { getSource, type SourceRecord } from '../src/sources/source.repository.ts';
 import { sourceDefinitionSchema, type SourceDefinition } from '../crawlers/sources/source.schema.ts';
 import { UnrecoverableError } from 'bullmq';
@@ -43,6 +44,7 @@ export function parseDefinition(raw: unknown): SourceDefinition {
 export interface JobDeps {
   ctx: AppContext;
   sources: SourceCache;
+  sellers: SellerCache;
   robots: RobotsCache;
   limiter: HostLimiter;
   browser: () => BrowserPool;
@@ -57,6 +59,7 @@ export function createJobDeps(ctx: AppContext): JobDeps {
   return {
     ctx,
     sources: new SourceCache(ctx),
+    sellers: new SellerCache(),
     robots: new RobotsCache(),
     limiter,
     browser: () => (pool ??= new BrowserPool({ executablePath: ctx.config.CHROMIUM_PATH })),

@@ -70,7 +70,7 @@ export async function processPage(job: Job, deps: JobDeps): Promise<{ listings: 
   await storeSnapshot(db, { sha256: outcome.sha256, url: outcome.finalUrl, contentType: outcome.contentType ?? null, body: outcome.body });
   timings.snapshot = performance.now() - t;
   t = performance.now();
-  const upserted = await upsertListings(db, source.id, def.platform, outcome.extracted.listings);
+  const upserted = await upsertListings(db, source.id, def.platform, outcome.extracted.listings, { sellers: deps.sellers });
   timings.upsert = performance.now() - t;
   t = performance.now();
   const changed = upserted.filter((u) => u.changed);

@@ -2,7 +2,7 @@
 // flow — crawl, extract, match, alert — with no internet. Each site is a pure function from a
 // request path to a response: deterministic, no I/O besides reading its own JSON data files.
 
-export type DemoChannel = 'ecommerce' | 'exhibition' | 'market';
+export type DemoChannel = 'ecommerce' | 'exhibition' | 'market' | 'trademark-gazette' | 'case-docket';
 
 export interface DemoResponse {
   status: number;

@@ -39,11 +39,33 @@ export function listingContentHash(l: ListingInput): string {
  * Upserts a page's listings by (source, external id). First-seen stays, last-seen moves, a
  * listing seen again is no longer gone, and title/price/seller changes go to listing_changes.
  */
+/**
+ * Sellers this process wrote recently, by platform and key, with what it wrote. Shops appear on
+ * page after page of a run: without this every page re-upserts them and concurrent pages queue
+ * on the same seller rows (half of a page's write time in the crawl benchmark).
+ */
+export class SellerCache {
+  private map = new Map<string, { id: string; sig: string; at: number }>();
+  constructor(
+    private readonly ttlMs = 30 * 60_000,
+    private readonly max = 50_000,
+  ) {}
+  get(key: string, sig: string): string | undefined {
+    const hit = this.map.get(key);
+    return hit && hit.sig === sig && Date.now() - hit.at < this.ttlMs ? hit.id : undefined;
+  }
+  set(key: string, sig: string, id: string): void {
+    if (this.map.size >= this.max) this.map.clear();
+    this.map.set(key, { id, sig, at: Date.now() });
+  }
+}
+
 export async function upsertListings(
   db: Kysely<Database>,
   sourceId: string,
   platform: string,
   listings: ListingInput[],
+  opts: { sellers?: SellerCache } = {},
 ): Promise<UpsertedListing[]> {
   if (listings.length === 0) return [];
   // the same item twice on one page (a sponsored repeat): keep the first; rows go in key order
@@ -54,10 +76,19 @@ export async function upsertListings(
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([key, l]) => ({ platform, external_id: key, name: l.sellerName, location: l.sellerLocation, region_code: l.regionCode, country_code: l.countryCode }));
   const sellerIds = new Map<string, string>();
-  if (sellerRows.length) {
+  const sig = (r: (typeof sellerRows)[number]) => JSON.stringify([r.name, r.location, r.region_code, r.country_code]);
+  const cache = opts.sellers;
+  const toWrite = cache
+    ? sellerRows.filter((r) => {
+        const id = cache.get(`${platform}\u0000${r.external_id}`, sig(r));
+        if (id) sellerIds.set(r.external_id, id);
+        return !id;
+      })
+    : sellerRows;
+  if (toWrite.length) {
     const saved = await db
       .insertInto('sellers')
-      .values(sellerRows)
+      .values(toWrite)
       .onConflict((oc) =>
         oc.columns(['platform', 'external_id']).doUpdateSet((eb) => ({
           name: sql`coalesce(${eb.ref('excluded.name')}, sellers.name)`,
@@ -79,11 +110,12 @@ export async function upsertListings(
       .returning(['id', 'external_id'])
       .execute();
     for (const r of saved) sellerIds.set(r.external_id, String(r.id));
-    const missing = sellerRows.map((r) => r.external_id).filter((k) => !sellerIds.has(k));
+    const missing = toWrite.map((r) => r.external_id).filter((k) => !sellerIds.has(k));
     if (missing.length) {
       const rows = await db.selectFrom('sellers').select(['id', 'external_id']).where('platform', '=', platform).where('external_id', 'in', missing).execute();
       for (const r of rows) sellerIds.set(r.external_id, String(r.id));
     }
+    if (cache) for (const r of toWrite) if (sellerIds.has(r.external_id)) cache.set(`${platform}\u0000${r.external_id}`, sig(r), sellerIds.get(r.external_id)!);
   }
   const rows = unique.map((l) => {
     const key = sellerKey(l);

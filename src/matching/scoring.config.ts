@@ -46,6 +46,9 @@ export const ScoringConfigSchema = z.object({
     outOfSeason: pts.default(10),
   }).prefault({}),
   market: z.object({ ofConcern: pts.default(10), riskPointDefault: pts.default(5) }).prefault({}),
+  // a look-alike of a watched name filed by someone else in a trademark gazette abroad is itself
+  // the clue (商标恶意注册监测): there is no price or replica wording to add to the name match
+  filing: z.object({ thirdParty: pts.default(25) }).prefault({}),
   descriptiveUse: pts.default(-30),
 }).refine((c) => c.thresholds.high >= c.thresholds.medium && c.thresholds.medium >= c.thresholds.low, {
   message: 'thresholds must satisfy high ≥ medium ≥ low',

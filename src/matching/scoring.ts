@@ -102,6 +102,11 @@ export function contextReasons(listing: Listing, compactText: string, ce: Compil
     reasons.push({ code: 'gi.out-of-season', points: cfg.gi.outOfSeason, text: !withText ? '' : `${facts.month}月不在 '${e.name}' 的上市季节（${[...season].sort((a, b) => a - b).join('、')}月）` });
   }
 
+  if (listing.channel === 'trademark-gazette' && !isAuthorisedSeller(listing, e) && !(e.owner && listing.seller && listing.seller.trim() === e.owner.trim())) {
+    const who = listing.seller ? `'${listing.seller}' ` : '';
+    reasons.push({ code: 'filing.third-party', points: cfg.filing.thirdParty, text: !withText ? '' : `商标公告中申请人 ${who}并非权利人，申请注册与 '${e.name}' 近似的商标（疑似抢注）` });
+  }
+
   for (const m of facts.markets) {
     reasons.push({ code: 'market.of-concern', points: cfg.market.ofConcern, text: !withText ? '' : `来源属重点关注市场 '${m.name}'${m.reason ? `（${m.reason}）` : ''}` });
   }

@@ -14,11 +14,13 @@ describe('every demo site', () => {
     fair: '/exhibitors/list_1.html',
     wholesale: '/stalls?page=1',
     overseas: '/products?page=1',
+    gazette: '/filings?page=1',
+    docket: '/cases',
   };
 
-  it('has one site per channel, with the expected names', () => {
-    expect(Object.keys(demoSites).sort()).toEqual(['fair', 'mall', 'overseas', 'wholesale']);
-    expect(new Set(Object.values(demoSites).map((s) => s.channel))).toEqual(new Set(['ecommerce', 'exhibition', 'market']));
+  it('has one site per channel (two for ecommerce), with the expected names', () => {
+    expect(Object.keys(demoSites).sort()).toEqual(['docket', 'fair', 'gazette', 'mall', 'overseas', 'wholesale']);
+    expect(new Set(Object.values(demoSites).map((s) => s.channel))).toEqual(new Set(['ecommerce', 'exhibition', 'market', 'trademark-gazette', 'case-docket']));
     for (const [key, s] of Object.entries(demoSites)) expect(s.name).toBe(key);
   });
 
