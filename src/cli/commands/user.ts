@@ -2,22 +2,13 @@
 // `ipclue watchlist import-gis` (the reference GI list as pending GI entries). Prompt-free, so
 // they can run from scripts: a password comes from stdin or is generated and printed once.
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/config.ts';
-import { createContext, type AppContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { ROLES, type Role } from '../../auth/auth.types.ts';
 import { generatePassword } from '../../auth/password.ts';
 import { createApiToken, createUser, findUserByEmail, listUsers } from '../../auth/user.repository.ts';
 import { importReferenceGis } from '../../watchlists/gi-seed-import.ts';
+import { withContext } from '../cli-support.ts';
 
-async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const ctx = await createContext(loadConfig());
-  try {
-    return await fn(ctx);
-  } finally {
-    await ctx.close();
-  }
-}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
