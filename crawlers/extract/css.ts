@@ -1,14 +1,18 @@
 // Declarative CSS extraction: each element matching `item` is a listing, each field a selector
 // (relative to the item, or to the page) with attr/text/html, regex and transforms.
-import type { CheerioAPI, Cheerio } from 'cheerio';
-import type { AnyNode } from 'domhandler';
+// Selectors are compiled once per process (./selector.ts) and values read straight off the
+// parsed tree; cheerio is only asked for inner HTML and for jQuery-only selectors.
+import type { CheerioAPI } from 'cheerio';
+import type { AnyNode, Element } from 'domhandler';
+import { isTag } from 'domutils';
 import type { CssExtractRule, CssFieldRule, CssFieldSpec } from '../sources/source.schema.ts';
 import { visibleText } from './dom-text.ts';
 import { postProcess, type FieldValue } from './fields.ts';
+import { compileSelector } from './selector.ts';
 
 export function readCssField(
   $: CheerioAPI,
-  item: Cheerio<AnyNode>,
+  item: AnyNode,
   spec: CssFieldSpec,
   pageUrl: string | undefined,
 ): FieldValue {
@@ -20,29 +24,38 @@ export function readCssField(
   return null;
 }
 
-function readRule($: CheerioAPI, item: Cheerio<AnyNode>, rule: CssFieldRule, pageUrl: string | undefined): FieldValue {
+// cheerio's attr(): boolean attributes read as their name, an <option>'s value defaults to its
+// text and a radio's or checkbox's to "on"
+const BOOLEAN_ATTR = /^(?:autofocus|autoplay|async|checked|controls|defer|disabled|hidden|loop|multiple|open|readonly|required|scoped|selected)$/i;
+function attr($: CheerioAPI, node: AnyNode, name: string): string | undefined {
+  if (!isTag(node)) return undefined;
+  if (Object.hasOwn(node.attribs, name)) return BOOLEAN_ATTR.test(name) ? name : node.attribs[name];
+  if (name === 'value' && (node.name === 'option' || (node.name === 'input' && ['radio', 'checkbox'].includes(node.attribs.type ?? '')))) {
+    return $(node).attr(name);
+  }
+  return undefined;
+}
+
+function readRule($: CheerioAPI, item: AnyNode, rule: CssFieldRule, pageUrl: string | undefined): FieldValue {
   if (rule.const !== undefined) return rule.const;
-  const scope = rule.scope === 'page' ? $.root() : item;
-  let nodes: Cheerio<AnyNode>;
-  if (!rule.selector) nodes = scope;
-  else nodes = scope.find(rule.selector);
+  const scope = rule.scope === 'page' ? $.root()[0]! : item;
+  const nodes: AnyNode[] = rule.selector ? compileSelector(rule.selector).findAll(scope, $) : [scope];
   const raws: string[] = [];
-  nodes.each((_i, node) => {
-    const el = $(node);
+  for (const node of nodes) {
     let v: string | undefined;
-    if (rule.attr) v = el.attr(rule.attr);
-    else if (rule.html) v = el.html() ?? undefined;
+    if (rule.attr) v = attr($, node, rule.attr);
+    else if (rule.html) v = $(node).html() ?? undefined;
     // a script's text is its source (inline state, seller ids in config objects)
-    else if (node.type === 'script' || node.type === 'style') v = el.text();
+    else if (node.type === 'script' || node.type === 'style') v = $(node).text();
     else v = visibleText(node);
     if (v !== undefined && v.trim() !== '') raws.push(v);
-  });
+  }
   return postProcess(raws, rule, pageUrl);
 }
 
 export function readCssFields(
   $: CheerioAPI,
-  item: Cheerio<AnyNode>,
+  item: AnyNode,
   fields: Record<string, CssFieldSpec>,
   pageUrl: string | undefined,
   errors: string[],
@@ -61,8 +74,9 @@ export function readCssFields(
   return values;
 }
 
-function matchesOrContains(el: Cheerio<AnyNode>, selector: string): boolean {
-  return el.is(selector) || el.find(selector).length > 0;
+function matchesOrContains($: CheerioAPI, el: Element, selector: string): boolean {
+  const compiled = compileSelector(selector);
+  return compiled.matches(el, $) || compiled.findAll(el, $).length > 0;
 }
 
 export interface CssItems {
@@ -71,23 +85,22 @@ export interface CssItems {
 }
 
 export function extractCssItems($: CheerioAPI, rule: CssExtractRule, pageUrl: string | undefined, errors: string[]): CssItems {
-  let elements: Cheerio<AnyNode>;
+  let elements: Element[];
   try {
-    elements = $(rule.item);
+    elements = compileSelector(rule.item).findAll($.root()[0]!, $);
   } catch (err) {
     errors.push(`item selector "${rule.item}": ${(err as Error).message}`);
     return { items: [], skipped: 0 };
   }
   const items: CssItems['items'] = [];
   let skipped = 0;
-  elements.each((i, node) => {
-    const el = $(node);
+  elements.forEach((el, i) => {
     try {
-      if (rule.skip && matchesOrContains(el, rule.skip)) {
+      if (rule.skip && matchesOrContains($, el, rule.skip)) {
         skipped++;
         return;
       }
-      const sponsored = rule.sponsored ? matchesOrContains(el, rule.sponsored) : false;
+      const sponsored = rule.sponsored ? matchesOrContains($, el, rule.sponsored) : false;
       const values = readCssFields($, el, rule.fields, pageUrl, errors, `item ${i + 1}`);
       items.push({ values, sponsored });
     } catch (err) {

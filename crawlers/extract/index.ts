@@ -133,7 +133,7 @@ export function extractDetail(page: PageInput, source: SourceDefinition): Detail
       if (!source.detail) errors.push(`source ${source.id} has no detail rules`);
       return { values: {}, listing: null, errors };
     }
-    const values = readCssFields($, $.root(), source.detail.fields, page.url, errors, 'detail');
+    const values = readCssFields($, $.root()[0]!, source.detail.fields, page.url, errors, 'detail');
     if (values.url == null) values.url = page.url;
     const built = buildListing(values, { pageUrl: page.url, sourceId: source.id, defaultCurrency: source.defaultCurrency ?? null, index: 0 });
     if (built.error !== undefined) errors.push(built.error);
