@@ -11,22 +11,23 @@ const BLOCK = new Set([
 ]);
 const SKIP = new Set(['script', 'style', 'noscript', 'template', 'head']);
 
+function walk(node: AnyNode, parts: string[]): void {
+  if (node.type === 'text') {
+    parts.push((node as unknown as { data: string }).data);
+    return;
+  }
+  if (node.type !== 'tag' && node.type !== 'root') return;
+  const el = node as unknown as { name?: string; children?: AnyNode[] };
+  const name = el.name?.toLowerCase() ?? '';
+  if (SKIP.has(name)) return;
+  const block = BLOCK.has(name);
+  if (block) parts.push(' ');
+  for (const child of el.children ?? []) walk(child, parts);
+  if (block) parts.push(' ');
+}
+
 export function visibleText(nodes: AnyNode | AnyNode[]): string {
   const parts: string[] = [];
-  const walk = (node: AnyNode): void => {
-    if (node.type === 'text') {
-      parts.push((node as unknown as { data: string }).data);
-      return;
-    }
-    if (node.type !== 'tag' && node.type !== 'root') return;
-    const el = node as unknown as { name?: string; children?: AnyNode[] };
-    const name = el.name?.toLowerCase() ?? '';
-    if (SKIP.has(name)) return;
-    const block = BLOCK.has(name);
-    if (block) parts.push(' ');
-    for (const child of el.children ?? []) walk(child);
-    if (block) parts.push(' ');
-  };
-  for (const n of Array.isArray(nodes) ? nodes : [nodes]) walk(n);
+  for (const n of Array.isArray(nodes) ? nodes : [nodes]) walk(n, parts);
   return normaliseText(parts.join(''));
 }

@@ -1,7 +1,6 @@
 // Extraction is a pure function from a fetched page to listings: no I/O, no clock, and it never
 // throws on page content. Whatever can't be read is reported in `errors`, and whatever can is
 // returned, so one broken card or a malformed blob never costs the rest of the page.
-import * as cheerio from 'cheerio';
 import type { CheerioAPI } from 'cheerio';
 import type { SourceDefinition } from '../sources/source.schema.ts';
 import { autoItems } from './auto.ts';
@@ -9,6 +8,7 @@ import { buildListing } from './build-listing.ts';
 import { extractCssItems, readCssFields } from './css.ts';
 import type { FieldValue } from './fields.ts';
 import { extractJsonItems } from './json.ts';
+import { loadHtml } from './parse-html.ts';
 import type { ExtractResult, Listing, PageInput } from './listing.schema.ts';
 import { absoluteUrl } from './text.ts';
 
@@ -19,7 +19,7 @@ export { normaliseLocation } from './location.ts';
 
 function load(body: string, errors: string[]): CheerioAPI | null {
   try {
-    return cheerio.load(body);
+    return loadHtml(body);
   } catch (err) {
     errors.push(`HTML could not be parsed: ${(err as Error).message}`);
     return null;
