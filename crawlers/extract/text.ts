@@ -1,6 +1,10 @@
 // Text as a reader sees it: entities decoded (the HTML parser does that), whitespace runs
 // (NBSP and the ideographic space U+3000 included) collapsed to one space, trimmed.
+// anything normaliseText would change: a zero-width character, whitespace other than a single
+// plain space between words, or whitespace at either end (most text arrives already tidy)
+const UNTIDY = /[\u200b\u200c\u200d\ufeff]|[^\S ]|  |^ | $/;
 export function normaliseText(value: string): string {
+  if (!UNTIDY.test(value)) return value;
   return value.replace(/[\u200b\u200c\u200d\ufeff]/g, '').replace(/[\s\u00a0\u3000]+/g, ' ').trim();
 }
 
