@@ -9,7 +9,7 @@ import type { Readable, Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import { Agent, request } from 'undici';
 import { PermanentFetchError, RetryableFetchError, isFetchError, parseRetryAfter } from '../../src/net/errors.ts';
-import { createGuardedLookup, guardUrl, type GuardOptions, type LookupAll } from '../../src/net/ssrf-guard.ts';
+import { createGuardedLookup, guardUrl, type AddressClassifier, type GuardOptions, type LookupAll, type ResolverOptions } from '../../src/net/ssrf-guard.ts';
 
 export { DEFAULT_USER_AGENT } from '../../src/net/user-agent.ts';
 import { DEFAULT_USER_AGENT } from '../../src/net/user-agent.ts';
@@ -38,6 +38,8 @@ export interface FetchPageOptions extends GuardOptions {
   signal?: AbortSignal;
   /** replaces dns.lookup (tests, custom resolvers); every address it returns is still vetted */
   lookupAll?: LookupAll;
+  /** replaces the public/private judgement of addresses (tests only: loopback standing in for a public host) */
+  classifyAddress?: AddressClassifier;
 }
 
 export interface FetchRequestOptions extends FetchPageOptions {
@@ -75,14 +77,15 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 // and every new connection goes through the guarded lookup of its agent
 const agents = new Map<string, Agent>();
 
-function agentFor(allowPrivate: boolean, connectTimeoutMs: number, lookupAll?: LookupAll): Agent {
+function agentFor(allowPrivate: boolean, connectTimeoutMs: number, resolver: ResolverOptions): Agent {
   const make = () =>
     new Agent({
-      connect: { timeout: connectTimeoutMs, lookup: createGuardedLookup({ allowPrivate, lookupAll }) },
+      connect: { timeout: connectTimeoutMs, lookup: createGuardedLookup({ allowPrivate, ...resolver }) },
       keepAliveTimeout: 4_000,
       connections: 16,
     });
-  if (lookupAll) return make();
+  // a custom resolver gets an agent of its own, closed after the fetch
+  if (hasCustomResolver(resolver)) return make();
   const key = `${allowPrivate}:${connectTimeoutMs}`;
   let agent = agents.get(key);
   if (!agent) {
@@ -90,6 +93,10 @@ function agentFor(allowPrivate: boolean, connectTimeoutMs: number, lookupAll?: L
     agents.set(key, agent);
   }
   return agent;
+}
+
+function hasCustomResolver(r: ResolverOptions): boolean {
+  return r.lookupAll !== undefined || r.classifyAddress !== undefined;
 }
 
 /** closes the pooled keep-alive connections (for graceful shutdown and tests) */
@@ -132,7 +139,8 @@ async function doFetch(rawUrl: string, opts: FetchRequestOptions, throwOnHttpErr
   const onCallerAbort = () => controller.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
   const deadline = setTimeout(() => controller.abort(new DeadlineExceeded(`no complete answer within ${timeoutMs} ms`)), timeoutMs);
-  const agent = agentFor(opts.allowPrivate ?? false, opts.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs, opts.lookupAll);
+  const resolver: ResolverOptions = { lookupAll: opts.lookupAll, classifyAddress: opts.classifyAddress };
+  const agent = agentFor(opts.allowPrivate ?? false, opts.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs, resolver);
 
   const redirects: string[] = [];
   let current = rawUrl;
@@ -140,7 +148,7 @@ async function doFetch(rawUrl: string, opts: FetchRequestOptions, throwOnHttpErr
   let requestBody = opts.body;
   try {
     for (;;) {
-      const url = await guardUrl(current, { ...guard, lookupAll: opts.lookupAll });
+      const url = await guardUrl(current, { ...guard, ...resolver });
       if (opts.robots) {
         const verdict = await opts.robots.check(url.href, userAgent, guard);
         if (!verdict.allowed) {
@@ -201,7 +209,7 @@ async function doFetch(rawUrl: string, opts: FetchRequestOptions, throwOnHttpErr
   } finally {
     clearTimeout(deadline);
     opts.signal?.removeEventListener('abort', onCallerAbort);
-    if (opts.lookupAll) void agent.close().catch(() => undefined);
+    if (hasCustomResolver(resolver)) void agent.close().catch(() => undefined);
   }
 }
 

@@ -21,6 +21,15 @@ export interface GuardOptions {
 export type LookupAddress = { address: string; family: number };
 export type LookupAll = (hostname: string) => Promise<LookupAddress[]>;
 
+/** how an address is judged; `classifyAddress` unless a test stands in a loopback address for a public one */
+export type AddressClassifier = (ip: string) => AddressVerdict;
+
+/** the resolver and the address judgement; both replaceable (custom resolvers, tests) */
+export interface ResolverOptions {
+  lookupAll?: LookupAll;
+  classifyAddress?: AddressClassifier;
+}
+
 const defaultLookupAll: LookupAll = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
 
 export function normalizeHost(host: string): string {
@@ -75,7 +84,7 @@ function refuse(url: string, message: string): PermanentFetchError {
 /** resolves `hostname` (all addresses) and throws a PermanentFetchError('ssrf') if any is not public */
 export async function resolveAndVet(
   hostname: string,
-  opts: { allowPrivate?: boolean; lookupAll?: LookupAll; url?: string } = {},
+  opts: { allowPrivate?: boolean; url?: string } & ResolverOptions = {},
 ): Promise<LookupAddress[]> {
   const host = normalizeHost(hostname);
   const url = opts.url ?? host;
@@ -92,8 +101,9 @@ export async function resolveAndVet(
   }
   if (!opts.allowPrivate) {
     // one bad address refuses the host: the connect may pick any of them
+    const classify = opts.classifyAddress ?? classifyAddress;
     for (const { address } of addresses) {
-      const verdict = classifyAddress(address);
+      const verdict = classify(address);
       if (!verdict.public) throw refuse(url, `${host} resolves to ${address} (${verdict.range}), which this source may not reach`);
     }
   }
@@ -105,7 +115,7 @@ export async function resolveAndVet(
  * literals, which bypass DNS lookups) a public address. Hostnames are vetted again at connect
  * time by `createGuardedLookup`.
  */
-export async function guardUrl(rawUrl: string | URL, opts: GuardOptions & { lookupAll?: LookupAll }): Promise<URL> {
+export async function guardUrl(rawUrl: string | URL, opts: GuardOptions & ResolverOptions): Promise<URL> {
   let url: URL;
   try {
     url = new URL(rawUrl);
@@ -121,7 +131,7 @@ export async function guardUrl(rawUrl: string | URL, opts: GuardOptions & { look
   if (!isHostAllowed(url.hostname, opts.allowedHosts)) {
     throw new PermanentFetchError(`${url.hostname} is not one of this source's hosts`, { code: 'host_not_allowed', url: url.href });
   }
-  await resolveAndVet(url.hostname, { allowPrivate: opts.allowPrivate, lookupAll: opts.lookupAll, url: url.href });
+  await resolveAndVet(url.hostname, { allowPrivate: opts.allowPrivate, lookupAll: opts.lookupAll, classifyAddress: opts.classifyAddress, url: url.href });
   return url;
 }
 
@@ -131,7 +141,7 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
  * A `lookup` for net/tls connect (and so for undici's connector) that resolves all addresses,
  * refuses the connection if any is not public, and hands the vetted addresses to the socket.
  */
-export function createGuardedLookup(opts: { allowPrivate?: boolean; lookupAll?: LookupAll } = {}) {
+export function createGuardedLookup(opts: { allowPrivate?: boolean } & ResolverOptions = {}) {
   return function guardedLookup(hostname: string, options: dns.LookupOptions | number, callback: LookupCallback): void {
     const o: dns.LookupOptions = typeof options === 'number' ? { family: options } : (options ?? {});
     resolveAndVet(hostname, opts).then(

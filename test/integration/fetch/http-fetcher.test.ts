@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentFetchError, RetryableFetchError } from '../../../src/net/errors.ts';
 import { DEFAULT_USER_AGENT, closeFetchAgents, fetchPage } from '../../../crawlers/fetch/http-fetcher.ts';
 import { RobotsCache } from '../../../crawlers/fetch/robots.ts';
+import { classifyAddress as classifyAsUsual } from '../../../src/net/ssrf-guard.ts';
 import { startServer, type TestServer } from './servers.ts';
 
 const MB = 1024 * 1024;
@@ -154,6 +155,30 @@ describe('fetchPage', () => {
     const err = await fetchPage(`${server.origin}/to-metadata`, local).catch((e) => e);
     expect(err).toMatchObject({ code: 'host_not_allowed', url: 'http://169.254.169.254/latest/meta-data/' });
     expect(server.hits.slice(before)).toEqual(['/to-metadata']);
+  });
+
+  it('refuses a redirect from a public host to a private address, and never requests it', async () => {
+    // the "public" shop: a server on 127.0.0.2 that the test's resolver and address judgement
+    // present as a public host (shop.example at 203.0.113.x would be unreachable here)
+    const privateSite = await startServer((_req, res) => res.end('internal admin page'));
+    const shop = await startServer((_req, res) => {
+      res.writeHead(302, { location: `${privateSite.origin}/admin` });
+      res.end();
+    }, '127.0.0.2');
+    try {
+      const lookupAll = async (host: string) => (host === 'shop.example' ? [{ address: '127.0.0.2', family: 4 }] : []);
+      const classifyAddress = (ip: string) => (ip === '127.0.0.2' ? { public: true, range: 'unicast' } : classifyAsUsual(ip));
+      // the private address is even among the allowed hosts: only the address rule stops it
+      const opts = { allowedHosts: ['shop.example', '127.0.0.1'], lookupAll, classifyAddress };
+      const err = await fetchPage(`http://shop.example:${shop.port}/item/1`, opts).catch((e) => e);
+      expect(err).toBeInstanceOf(PermanentFetchError);
+      expect(err).toMatchObject({ code: 'ssrf', url: `${privateSite.origin}/admin` });
+      expect(err.message).toMatch(/127\.0\.0\.1 \(loopback\)/);
+      expect(shop.hits).toEqual(['/item/1']);
+      expect(privateSite.hits).toEqual([]);
+    } finally {
+      await Promise.all([shop.close(), privateSite.close()]);
+    }
   });
 
   it('refuses, at connect time, a host whose DNS answer turns private', async () => {

@@ -1,4 +1,5 @@
-// Local HTTP servers for the fetch tests: 127.0.0.1, ephemeral ports, every request counted.
+// Local HTTP servers for the fetch tests: loopback (127.0.0.1 unless told), ephemeral ports,
+// every request counted.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -10,16 +11,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(handler: http.RequestListener): Promise<TestServer> {
+export async function startServer(handler: http.RequestListener, host = '127.0.0.1'): Promise<TestServer> {
   const hits: string[] = [];
   const server = http.createServer((req, res) => {
     hits.push(req.url ?? '');
     handler(req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://${host}:${port}`,
     port,
     hits,
     close: () =>
