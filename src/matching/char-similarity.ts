@@ -5,6 +5,9 @@ import { parseFeatureLine, soundScore, visualScore, type CharFeatures } from './
 interface CharRow { features: CharFeatures; visualNeighbours: string; soundNeighbours: string }
 
 let table: Map<string, CharRow> | undefined;
+/** dense ids of the table's characters (1-based; 0 = not in the table), so a pair of them makes a
+ *  small-integer cache key (V8 hashes those fast; code-point pairs would not fit in 31 bits) */
+const idByCode = new Int16Array(0x30000);
 
 function load(): Map<string, CharRow> {
   if (table) return table;
@@ -14,6 +17,8 @@ function load(): Map<string, CharRow> {
     if (!line || line.startsWith('#')) continue;
     const row = parseFeatureLine(line);
     map.set(row.features.char, row);
+    const cp = row.features.char.codePointAt(0)!;
+    if (cp < idByCode.length) idByCode[cp] = map.size;
   }
   table = map;
   return map;
@@ -24,23 +29,41 @@ export interface CharSimilarity {
   sound: number;
 }
 
-const pairCache = new Map<number, CharSimilarity>();
 const SAME: CharSimilarity = Object.freeze({ visual: 1, sound: 1 });
+const UNRELATED: CharSimilarity = Object.freeze({ visual: 0, sound: 0 });
+
+// a direct-mapped cache of scored pairs: a slot holds the last pair that hashed to it, so the
+// cache never grows and a lookup is two array reads
+const CACHE_BITS = 16;
+const cacheKeys = new Int32Array(1 << CACHE_BITS).fill(-1);
+const cacheValues: CharSimilarity[] = new Array(1 << CACHE_BITS).fill(UNRELATED);
 
 export function charSimilarity(a: string, b: string): CharSimilarity {
   if (a === b) return SAME;
-  const ca = a.codePointAt(0)!;
-  const cb = b.codePointAt(0)!;
-  const key = ca < cb ? ca * 0x110000 + cb : cb * 0x110000 + ca;
-  const hit = pairCache.get(key);
-  if (hit) return hit;
+  const t = load();
+  const ia = idByCode[a.codePointAt(0)!] ?? 0;
+  const ib = idByCode[b.codePointAt(0)!] ?? 0;
+  if (!ia || !ib) return UNRELATED;
+  const key = ia < ib ? ia * 0x4000 + ib : ib * 0x4000 + ia;
+  const slot = Math.imul(key, 0x9e3779b1) >>> (32 - CACHE_BITS);
+  if (cacheKeys[slot] === key) return cacheValues[slot];
+  const ra = t.get(a)!;
+  const rb = t.get(b)!;
+  const result = { visual: visualScore(ra.features, rb.features), sound: soundScore(ra.features, rb.features) };
+  cacheKeys[slot] = key;
+  cacheValues[slot] = result;
+  return result;
+}
+
+/** close in shape or sound by the given thresholds, without the pair cache (for one-off sweeps
+ *  such as building the name index, which would only evict the pairs listings keep asking for) */
+export function isCloseChar(a: string, b: string, visualMin: number, soundMin: number): boolean {
+  if (a === b) return true;
   const t = load();
   const ra = t.get(a);
   const rb = t.get(b);
-  const result = ra && rb ? { visual: visualScore(ra.features, rb.features), sound: soundScore(ra.features, rb.features) } : { visual: 0, sound: 0 };
-  if (pairCache.size > 200_000) pairCache.clear();
-  pairCache.set(key, result);
-  return result;
+  if (!ra || !rb) return false;
+  return soundScore(ra.features, rb.features) >= soundMin || visualScore(ra.features, rb.features) >= visualMin;
 }
 
 /** the closest-looking and the same-sounding common characters, most common first */
@@ -52,6 +75,11 @@ export function neighbours(ch: string): { visual: string[]; sound: string[] } {
 
 export function charFeatures(ch: string): CharFeatures | undefined {
   return load().get(ch)?.features;
+}
+
+/** every character of the table, most common first */
+export function tableChars(): string[] {
+  return [...load().keys()];
 }
 
 export function tableSize(): number {

@@ -19,18 +19,63 @@ export interface ListingFacts {
   markets: MarketOfConcern[];
   riskPoints: RiskPoint[];
   month: number | null;
+  /** the listing's seller name, seller id and platform as `same` compares them */
+  sellerKey: string | null;
+  sellerIdKey: string | null;
+  platformKey: string | null;
+  /** price when it is a finite number, and its normalised currency */
+  price: number | null;
+  currency: string;
+}
+
+// sellers' locations repeat: resolve each text once (bounded, cleared when full)
+const regionCache = new Map<string, ReturnType<typeof resolveRegion>>();
+function regionOf(location: string): ReturnType<typeof resolveRegion> {
+  let r = regionCache.get(location);
+  if (r === undefined) {
+    r = resolveRegion(location);
+    if (regionCache.size >= 10_000) regionCache.clear();
+    regionCache.set(location, r);
+  }
+  return r;
 }
 
 const same = (a?: string, b?: string) => !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
+/** the form `same` compares, or null when absent: same(a, b) ⇔ keyOf(a) !== null && keyOf(a) === keyOf(b) */
+export const keyOf = (s?: string | null): string | null => (s ? s.trim().toLowerCase() : null);
+
+/** an entry's authorised sellers in compared form, made once when the matcher is compiled */
+export interface AuthorisedKeys { id: string | null; platform: string | null; name: string | null }
+
+export function authorisedKeys(entry: WatchlistEntry): AuthorisedKeys[] {
+  return entry.authorisedSellers.map((a) => ({ id: keyOf(a.sellerId), platform: keyOf(a.platform), name: keyOf(a.sellerName) }));
+}
+
+/** isAuthorisedSeller over keys made in advance (the listing's from ListingFacts) */
+export function isAuthorisedKeys(facts: Pick<ListingFacts, 'sellerKey' | 'sellerIdKey' | 'platformKey'>, sellers: AuthorisedKeys[]): boolean {
+  for (const a of sellers) {
+    if (a.id !== null && a.id === facts.sellerIdKey && (a.platform === null || facts.platformKey === null || a.platform === facts.platformKey)) return true;
+    if (a.name !== null && a.name === facts.sellerKey) return true;
+  }
+  return false;
+}
 
 export function listingFacts(listing: Listing, compactTitle: string, lex: Lexicon, blacklist: BlacklistEntry[], markets: MarketOfConcern[], riskPoints: RiskPoint[]): ListingFacts {
   const text = cueForm(`${listing.title} ${listing.description ?? ''}`);
   const replicaCues = lex.replicaCues.filter((c) => text.includes(c.cue));
   const goodsText = `${listing.category ?? ''}${compactTitle}`.toLowerCase();
+  // the goods words present, longest first (a word inside a longer one found is not counted
+  // again); found by first character, so the cost follows the text, not the word list
+  const found: number[] = [];
+  for (let i = 0; i < goodsText.length; i++) {
+    const starting = lex.niceKeywordsByFirst.get(goodsText[i]);
+    if (starting) for (const k of starting) if (goodsText.startsWith(lex.niceKeywords[k].compact, i) && !found.includes(k)) found.push(k);
+  }
+  found.sort((a, b) => a - b);
   const goods: { word: string; niceClass: number }[] = [];
-  for (const k of lex.niceKeywords) {
-    if (goods.some((g) => g.word.includes(k.word))) continue;
-    if (goodsText.includes(k.compact)) goods.push({ word: k.word, niceClass: k.niceClass });
+  for (const i of found) {
+    const k = lex.niceKeywords[i];
+    if (!goods.some((g) => g.word.includes(k.word))) goods.push({ word: k.word, niceClass: k.niceClass });
   }
   let regionCode: string | null = null;
   let regionName: string | null = null;
@@ -38,7 +83,7 @@ export function listingFacts(listing: Listing, compactTitle: string, lex: Lexico
     regionCode = listing.regionCode.slice(0, 6);
     regionName = listing.location ?? null;
   } else if (listing.location) {
-    const r = resolveRegion(listing.location);
+    const r = regionOf(listing.location);
     if (r) {
       regionCode = r.code;
       regionName = r.name;
@@ -70,7 +115,12 @@ export function listingFacts(listing: Listing, compactTitle: string, lex: Lexico
   }
   const strongCues = replicaCues.filter((c) => c.strong);
   const weakCues = replicaCues.filter((c) => !c.strong);
-  return { text, replicaCues, strongCues, weakCues, goods, regionCode, regionName, blacklist: bl, markets: marketHits, riskPoints: riskHits, month };
+  const price = listing.price !== null && listing.price !== undefined && Number.isFinite(listing.price) ? listing.price : null;
+  return {
+    text, replicaCues, strongCues, weakCues, goods, regionCode, regionName, blacklist: bl, markets: marketHits, riskPoints: riskHits, month,
+    sellerKey: keyOf(listing.seller), sellerIdKey: keyOf(listing.sellerId), platformKey: keyOf(listing.platform),
+    price, currency: normCurrency(listing.currency ?? 'CNY'),
+  };
 }
 
 export type PriceStatus =
@@ -89,7 +139,7 @@ export function priceStatus(listing: Listing, entry: WatchlistEntry, lowFraction
   return { status: 'above-max', ...base };
 }
 
-function normCurrency(c: string): string {
+export function normCurrency(c: string): string {
   const u = c.trim().toUpperCase();
   return u === 'RMB' || u === '¥' || u === '元' ? 'CNY' : u;
 }

@@ -2,12 +2,12 @@
 // against it — pure and synchronous, no I/O (the compiled index holds everything it needs).
 import { descriptiveCue, ordinaryWordAround, straddlesWords } from './context.ts';
 import type { Judgement, MatchKind } from './examiner.ts';
-import { listingFacts, type ListingFacts } from './features.ts';
+import { authorisedKeys, listingFacts, normCurrency, type ListingFacts } from './features.ts';
 import { getLexicon, type Lexicon } from './lexicon.ts';
 import { NameIndex, type RawHit, type ScanGate } from './name-index.ts';
 import { normalise, type Normalised } from './normalise.ts';
 import { parseScoringConfig, type ScoringConfig, type ScoringConfigInput } from './scoring.config.ts';
-import { contextReasons, maxNamePoints, scoreCandidate, type CompiledEntry, type Level, type Reason } from './scoring.ts';
+import { contextPoints, contextReasons, maxNamePoints, scoreCandidate, type CompiledEntry, type Level, type Reason } from './scoring.ts';
 import { WatchlistSnapshotSchema, type Listing, type WatchlistSnapshot, type WatchlistSnapshotInput } from './watchlist.schema.ts';
 
 export type { MatchKind } from './examiner.ts';
@@ -87,7 +87,11 @@ export function compileMatcher(snapshot: WatchlistSnapshotInput | WatchlistSnaps
     index.add(i, entry.name, 'name', isGi);
     for (const a of entry.aliases) index.add(i, a, 'alias', isGi, entry.name);
     const keywords = entry.keywords.map((w) => ({ word: w, compact: normalise(w).compact })).filter((k) => k.compact.length > 0);
-    return { entry, keywords, keywordSet: new Set(keywords.map((k) => k.compact)), niceClasses: new Set(entry.niceClasses) };
+    return {
+      entry, keywords, keywordSet: new Set(keywords.map((k) => k.compact)), niceClasses: new Set(entry.niceClasses),
+      prices: entry.referencePrices.map((p) => ({ currency: normCurrency(p.currency), min: p.min, max: p.max })),
+      authorised: authorisedKeys(entry),
+    };
   });
   index.freeze();
   const { blacklist, markets, riskPoints } = snap;
@@ -98,13 +102,13 @@ export function compileMatcher(snapshot: WatchlistSnapshotInput | WatchlistSnaps
     const compactText = nDesc ? nTitle.compact + nDesc.compact : nTitle.compact;
     // context reasons per entry, computed once per listing and only for entries with a candidate
     let facts: ListingFacts | null = null;
-    const contextPoints = new Map<number, number>();
+    const pointsByEntry = new Map<number, number>();
     const factsOf = () => (facts ??= listingFacts(listing, nTitle.compact, lex, blacklist, markets, riskPoints));
     const pointsOf = (entryIdx: number) => {
-      let p = contextPoints.get(entryIdx);
+      let p = pointsByEntry.get(entryIdx);
       if (p === undefined) {
-        p = contextReasons(listing, compactText, entries[entryIdx], factsOf(), cfg, false).reduce((sum, r) => sum + r.points, 0);
-        contextPoints.set(entryIdx, p);
+        p = contextPoints(listing, compactText, entries[entryIdx], factsOf(), cfg);
+        pointsByEntry.set(entryIdx, p);
       }
       return p;
     };

@@ -26,6 +26,8 @@ export interface Lexicon {
   compatAfter: string[];
   commonEnglish: Set<string>;
   niceKeywords: { word: string; compact: string; niceClass: number }[];
+  /** indexes into niceKeywords by the first character of their compact form */
+  niceKeywordsByFirst: Map<string, number[]>;
   dictionary: Set<string>;
 }
 
@@ -56,6 +58,12 @@ export function getLexicon(): Lexicon {
   const places = seedLines('place-words.txt').map((r) => compactOf(r[0]));
   const gi = seedLines('gi-affixes.txt').map((r) => compactOf(r[0]));
   const compat = seedLines('compat-cues.tsv');
+  const niceKeywords = seedLines('nice-keywords.tsv')
+    .map((r) => ({ word: r[0], compact: compactOf(r[0]), niceClass: Number(r[1]) }))
+    .filter((k) => k.compact.length > 0)
+    .sort((a, b) => b.compact.length - a.compact.length);
+  const niceKeywordsByFirst = new Map<string, number[]>();
+  niceKeywords.forEach((k, i) => niceKeywordsByFirst.set(k.compact[0], [...(niceKeywordsByFirst.get(k.compact[0]) ?? []), i]));
   lexicon = {
     replicaCues: seedLines('replica-cues.tsv').map((r) => ({ cue: cueForm(r[0]), strong: r[1] === 'strong' })),
     genericWords: new Set(generic),
@@ -65,9 +73,8 @@ export function getLexicon(): Lexicon {
     compatBefore: compat.filter((r) => r[1] === 'before').map((r) => compactOf(r[0])),
     compatAfter: compat.filter((r) => r[1] === 'after').map((r) => compactOf(r[0])),
     commonEnglish: new Set(seedLines('common-english.txt').map((r) => r[0].toLowerCase())),
-    niceKeywords: seedLines('nice-keywords.tsv')
-      .map((r) => ({ word: r[0], compact: compactOf(r[0]), niceClass: Number(r[1]) }))
-      .sort((a, b) => b.compact.length - a.compact.length),
+    niceKeywords,
+    niceKeywordsByFirst,
     dictionary: loadDictionary(),
   };
   return lexicon;

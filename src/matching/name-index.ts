@@ -1,14 +1,18 @@
 // One index for every watched name and alias. Han names are filtered with character-pair keys
 // (adjacent pairs and pairs one apart: with one character changed, some pair of a 3+
-// character name survives — the pigeonhole filter for approximate matching), two-character
-// names also with look-alike and sound-alike classes of each character; latin names with a
-// deletion neighbourhood (SymSpell). A scan costs a few hash lookups per character of the
-// listing however many names are watched; each candidate is then verified and judged by the
-// examiner rules (examiner.ts).
+// character name survives — the pigeonhole filter for approximate matching); the adjacent pairs
+// of names of two to four characters are also indexed with either character replaced by each
+// character close to it in shape or sound, so that two changed characters (娃恰恰) and a changed
+// two-character name (雷碧) are still found by an exact pair lookup. Latin names use a deletion
+// neighbourhood (SymSpell). A scan costs two pair lookups per character of the listing however
+// many names are watched; each candidate is then verified and judged by the examiner rules
+// (examiner.ts).
 import { charFeatures, charSimilarity } from './char-similarity.ts';
 import { judgeHan, judgeLatin, similarityOf, SOUND_CLOSE, substitutions, VISUAL_CLOSE, type Judgement } from './examiner.ts';
+import { isCloseChar, tableChars } from './char-similarity.ts';
 import type { Lexicon } from './lexicon.ts';
 import { FrozenMultiMap } from './frozen-map.ts';
+import { PairIndex, PairIndexBuilder } from './pair-index.ts';
 import { isHan, looseKey, normalise, originalSpan, type Normalised } from './normalise.ts';
 
 export interface Pattern {
@@ -25,7 +29,8 @@ export interface Pattern {
 }
 
 type Postings = number | number[];
-type MapName = 'adj' | 'gap' | 'classLeft' | 'classRight' | 'classPair' | 'latinExact' | 'latinDel';
+type HanMap = 'adj' | 'gap';
+type LatinMap = 'latinExact' | 'latinDel';
 
 function addPosting(map: Map<number | string, Postings>, key: number | string, value: number): void {
   const cur = map.get(key);
@@ -35,15 +40,6 @@ function addPosting(map: Map<number | string, Postings>, key: number | string, v
   } else if (!cur.includes(value)) cur.push(value);
 }
 
-/** key = id × ID + id: character ids and class ids stay below 2^15 in practice, so keys stay
- *  small integers (V8 Smis), which hash fast */
-const ID = 0x8000;
-// pairChars / bloom flags: the character is the left/right half of an indexed pair of a
-// three- or four-character name (shape classes) or of a two-character name (all classes)
-const LEFT = 1;
-const RIGHT = 2;
-const LEFT2 = 4;
-const RIGHT2 = 8;
 const MAX_HAN = 24;
 const POS = 32;
 
@@ -97,28 +93,37 @@ function shapeClasses(ch: string): number[] {
 }
 
 const code = (s: string, i: number) => s.charCodeAt(i);
-const classesByCode: (number[] | null)[] = new Array(0x10000).fill(null);
 
-function charClassesByCode(c: number): number[] {
-  let ids = classesByCode[c];
-  if (!ids) {
-    const ch = String.fromCharCode(c);
-    ids = isHan(ch) ? charClasses(ch) : [];
-    classesByCode[c] = ids;
+let classMembers: Map<number, string[]> | null = null;
+/** per UTF-16 code and kind (0: shape, 1: shape or sound), the codes of the close characters */
+const closeCache: (Uint16Array | undefined)[][] = [[], []];
+
+/**
+ * The characters close enough to `ch` to stand in for it in a look-alike name: sharing one of its
+ * classes (all classes for two-character names, the shape classes for longer ones) and close in
+ * shape or sound by the examiner's measure — exactly the substitutions verification accepts where
+ * closeness is required. Computed once per character, as UTF-16 codes.
+ */
+function closeChars(c: number, allClasses: boolean): Uint16Array {
+  const cache = closeCache[allClasses ? 1 : 0];
+  let out = cache[c];
+  if (out) return out;
+  if (!classMembers) {
+    classMembers = new Map();
+    for (const x of tableChars()) for (const id of charClasses(x)) classMembers.set(id, [...(classMembers.get(id) ?? []), x]);
   }
-  return ids;
-}
-
-const shapeByCode: (number[] | null)[] = new Array(0x10000).fill(null);
-
-function shapeClassesByCode(c: number): number[] {
-  let ids = shapeByCode[c];
-  if (!ids) {
-    const ch = String.fromCharCode(c);
-    ids = isHan(ch) ? shapeClasses(ch) : [];
-    shapeByCode[c] = ids;
+  const ch = String.fromCharCode(c);
+  const near = new Set<number>();
+  for (const id of allClasses ? charClasses(ch) : shapeClasses(ch)) {
+    for (const x of classMembers.get(id) ?? []) {
+      const xc = x.charCodeAt(0);
+      if (x.length !== 1 || xc === c || near.has(xc)) continue;
+      if (isCloseChar(ch, x, VISUAL_CLOSE, SOUND_CLOSE)) near.add(xc);
+    }
   }
-  return ids;
+  out = Uint16Array.from(near);
+  cache[c] = out;
+  return out;
 }
 
 interface ScanContext {
@@ -126,6 +131,7 @@ interface ScanContext {
   hits: RawHit[];
   explain: boolean;
   gate?: ScanGate;
+  /** (pattern, start) pairs already verified */
   seen: Set<number>;
 }
 
@@ -143,21 +149,23 @@ export interface RawHit {
 
 export class NameIndex {
   readonly patterns: Pattern[] = [];
-  // built in Maps by add(), frozen into typed arrays by freeze()
-  private building: Record<MapName, Map<number, Postings>> | null = {
-    adj: new Map(), gap: new Map(), classLeft: new Map(), classRight: new Map(), classPair: new Map(), latinExact: new Map(), latinDel: new Map(),
+  // built by add(), frozen into typed arrays by freeze(). Han pairs are keyed (left character,
+  // right character): adj for adjacent characters, gap for characters one apart
+  private building: { han: Record<HanMap, PairIndexBuilder>; latin: Record<LatinMap, Map<number, Postings>> } | null = {
+    han: { adj: new PairIndexBuilder(), gap: new PairIndexBuilder() },
+    latin: { latinExact: new Map(), latinDel: new Map() },
   };
-  private frozen: Record<MapName, FrozenMultiMap> | null = null;
+  private frozen: Record<HanMap, PairIndex> & Record<LatinMap, FrozenMultiMap> | null = null;
   // latin maps are keyed by a 30-bit hash of the (loose) word: small-integer keys, no strings
   // kept; a collision only adds a candidate that verification rejects
   private readonly lex: Lexicon;
   private seenPatterns = new Set<string>();
-  /** per UTF-16 code: LEFT/RIGHT when the character is the left/right half of a class-indexed pair */
-  private pairChars = new Uint8Array(0x10000);
   /** per UTF-16 code: a small id when some Han name contains it, else -1; keeps keys small
    *  integers and lets the scan skip characters no name contains */
   private charIds = new Int32Array(0x10000).fill(-1);
   private nextCharId = 0;
+  /** entry index of each pattern, read by the scan before it touches the pattern itself */
+  private patternEntry = new Int32Array(0);
 
   private idOf(code: number): number {
     let id = this.charIds[code];
@@ -183,39 +191,48 @@ export class NameIndex {
     const loose = han ? text : looseKey(text);
     this.patterns.push({ entryIdx, text, source, han, loose, isGi, raw: rawText.trim(), entryName });
     if (han) {
+      const h = b.han;
       const ids = Array.from({ length: text.length }, (_, i) => this.idOf(code(text, i)));
-      for (let i = 0; i + 1 < text.length; i++) addPosting(b.adj, ids[i] * ID + ids[i + 1], id * POS + i);
-      for (let i = 0; i + 2 < text.length; i++) addPosting(b.gap, ids[i] * ID + ids[i + 2], id * POS + i);
+      for (let i = 0; i + 1 < text.length; i++) h.adj.add(ids[i], ids[i + 1], id * POS + i);
+      for (let i = 0; i + 2 < text.length; i++) h.gap.add(ids[i], ids[i + 2], id * POS + i);
       // short names lose every exact pair to one or two look-alike changes (雷碧, 娃恰恰):
-      // index each pair with either character replaced by its look-alike/sound-alike classes
-      // (two-character names with every class, three- and four-character names with the
-      // shape classes only, which keeps the index small at 100,000 names)
+      // index adjacent pairs with one character replaced by each character close to it (for
+      // two-character names close in shape or sound, for longer ones in shape, which keeps the
+      // index small at 100,000 names). Only the replacements no exact pair covers are needed:
+      // AB → XB, AY (two characters); ABC → XYC, AYZ, XBZ need YC, AY, XB; ABCD → AXYD needs AX
+      // (every other two-change of four characters leaves an exact adjacent or gap pair)
       if (text.length <= 4) {
         const two = text.length === 2;
-        const classes = two ? charClasses : shapeClasses;
-        const [left, right] = two ? [LEFT2, RIGHT2] : [LEFT, RIGHT];
-        for (let i = 0; i + 1 < text.length; i++) {
-          this.pairChars[code(text, i)] |= left;
-          this.pairChars[code(text, i + 1)] |= right;
-          for (const c of classes(text[i])) {
-            const key = c * ID + ids[i + 1];
-            addPosting(b.classLeft, key, id * POS + i);
-          }
-          for (const c of classes(text[i + 1])) {
-            const key = c * ID + ids[i];
-            addPosting(b.classRight, key, id * POS + i);
+        if (two || text.length === 3) this.addReplaced(h.adj, text, ids, 0, true, two, id);
+        if (text.length === 3) this.addReplaced(h.adj, text, ids, 1, true, false, id);
+        this.addReplaced(h.adj, text, ids, 0, false, two, id);
+        // a doubled name may change both (治治 → 冶冶)
+        if (two && text[0] === text[1]) {
+          for (const x of closeChars(code(text, 0), true)) {
+            const ix = this.idOf(x);
+            h.adj.add(ix, ix, id * POS);
           }
         }
-        if (text.length === 2 && text[0] === text[1]) for (const c of charClasses(text[0])) addPosting(b.classPair, c, id * POS);
       }
     } else {
       // cl→d is the one fold that can also hide an l→i fold (GUCCl), so index both keys. Only
       // names get the deletion neighbourhood: aliases (pinyin, English forms) are matched on
       // their loose key, which keeps the index small at 100,000 entries
       for (const key of new Set([loose, looseKey(text, false)])) {
-        addPosting(b.latinExact, hash30(key), id);
-        if (source === 'name' && key.length >= 4) for (const d of deletions(key)) addPosting(b.latinDel, hash30(d), id);
+        addPosting(b.latin.latinExact, hash30(key), id);
+        if (source === 'name' && key.length >= 4) for (const d of deletions(key)) addPosting(b.latin.latinDel, hash30(d), id);
       }
+    }
+  }
+
+  /** the adjacent pair at i of pattern `id` with its left (or right) character replaced by each close one */
+  private addReplaced(map: PairIndexBuilder, text: string, ids: number[], i: number, left: boolean, allClasses: boolean, id: number): void {
+    const near = closeChars(code(text, left ? i : i + 1), allClasses);
+    const posting = id * POS + i;
+    for (let k = 0; k < near.length; k++) {
+      const ix = this.idOf(near[k]);
+      if (left) map.add(ix, ids[i + 1], posting);
+      else map.add(ids[i], ix, posting);
     }
   }
 
@@ -225,11 +242,11 @@ export class NameIndex {
     const b = this.building;
     if (!b) return this;
     this.frozen = {
-      adj: new FrozenMultiMap(b.adj), gap: new FrozenMultiMap(b.gap), classLeft: new FrozenMultiMap(b.classLeft),
-      classRight: new FrozenMultiMap(b.classRight), classPair: new FrozenMultiMap(b.classPair),
-      latinExact: new FrozenMultiMap(b.latinExact), latinDel: new FrozenMultiMap(b.latinDel),
+      adj: b.han.adj.freeze(), gap: b.han.gap.freeze(),
+      latinExact: new FrozenMultiMap(b.latin.latinExact), latinDel: new FrozenMultiMap(b.latin.latinDel),
     };
     this.building = null;
+    this.patternEntry = Int32Array.from(this.patterns, (p) => p.entryIdx);
     this.seenPatterns.clear();
     return this;
   }
@@ -257,58 +274,34 @@ export class NameIndex {
     if (t.length < 2) return;
     const f = this.frozen!;
     const ctx: ScanContext = { n, hits, explain, gate, seen: new Set<number>() };
-    const withClasses = f.classLeft.size > 0;
-    let classesHere: number[] | null = null;
-    let classesNext: number[] | null = null;
     const ids = this.charIds;
     for (let i = 0; i + 1 < t.length; i++) {
-      const a = t.charCodeAt(i);
-      const b = t.charCodeAt(i + 1);
-      const ia = ids[a];
-      const ib = ids[b];
-      if (ia >= 0) {
-        if (ib >= 0) this.visit(f.adj, ia * ID + ib, i, ctx);
-        if (i + 2 < t.length) {
-          const ic = ids[t.charCodeAt(i + 2)];
-          if (ic >= 0) this.visit(f.gap, ia * ID + ic, i, ctx);
-        }
-      }
-      classesHere = classesNext;
-      classesNext = null;
-      if (withClasses && a >= 0x3400 && b >= 0x3400) {
-        // only characters that sit in a class-indexed pair of some name can anchor a lookup
-        const fb = this.pairChars[b];
-        const fa = this.pairChars[a];
-        if (fb & RIGHT2 || a === b) classesHere ??= charClassesByCode(a);
-        // every class of a character includes its shape classes, so one probe serves both kinds
-        if (fb & RIGHT2) this.probe(classesHere!, ib, f.classLeft, i, ctx);
-        else if (fb & RIGHT) this.probe(shapeClassesByCode(a), ib, f.classLeft, i, ctx);
-        if (fa & LEFT2) {
-          classesNext = charClassesByCode(b);
-          this.probe(classesNext, ia, f.classRight, i, ctx);
-        } else if (fa & LEFT) this.probe(shapeClassesByCode(b), ia, f.classRight, i, ctx);
-        if (a === b) for (let k = 0; k < classesHere!.length; k++) this.visit(f.classPair, classesHere![k], i, ctx);
+      const ia = ids[t.charCodeAt(i)];
+      if (ia < 0) continue;
+      const ib = ids[t.charCodeAt(i + 1)];
+      if (ib >= 0) this.visit(f.adj, ia, ib, i, ctx);
+      if (i + 2 < t.length) {
+        const ic = ids[t.charCodeAt(i + 2)];
+        if (ic >= 0) this.visit(f.gap, ia, ic, i, ctx);
       }
     }
   }
 
-  private probe(classes: number[], charId: number, map: FrozenMultiMap, textPos: number, ctx: ScanContext): void {
-    for (let k = 0; k < classes.length; k++) this.visit(map, classes[k] * ID + charId, textPos, ctx);
-  }
-
-  private visit(map: FrozenMultiMap, key: number, textPos: number, ctx: ScanContext): void {
-    const slot = map.find(key);
-    if (slot < 0) return;
-    const start = map.start(slot);
-    const end = start + map.count(slot);
+  private visit(map: PairIndex, first: number, second: number, textPos: number, ctx: ScanContext): void {
+    const e = map.find(first, second);
+    if (e < 0) return;
+    const end = map.end(e);
     const values = map.values;
-    for (let k = start; k < end; k++) this.consider(values[k], textPos, ctx);
+    for (let k = map.start(e); k < end; k++) this.consider(values[k], textPos, ctx);
   }
 
   private consider(posting: number, textPos: number, ctx: ScanContext): void {
     const id = Math.floor(posting / POS);
+    // an entry that cannot alert in this listing even with its exact name is not worth verifying
+    if (ctx.gate && !ctx.gate(this.patternEntry[id], 1)) return;
     const p = posting % POS;
-    const key = id * 8192 + ((textPos - p + 4096) & 8191);
+    // (start + POS) × patterns + pattern: exact for any text, a small integer for the usual sizes
+    const key = (textPos - p + POS) * this.patterns.length + id;
     if (ctx.seen.has(key)) return;
     ctx.seen.add(key);
     const hit = this.verifyHan(this.patterns[id], id, ctx.n, textPos, p, ctx.explain, ctx.gate);

@@ -1,7 +1,7 @@
 // The listing score: each feature becomes a reason with its points and a sentence; the score is
 // their sum, clamped to 0–100. Nothing else adds points.
 import type { Judgement, MatchKind } from './examiner.ts';
-import { formatMoney, giOrigin, isAuthorisedSeller, priceStatus, type ListingFacts } from './features.ts';
+import { formatMoney, giOrigin, isAuthorisedKeys, isAuthorisedSeller, priceStatus, type AuthorisedKeys, type ListingFacts } from './features.ts';
 import type { ScoringConfig } from './scoring.config.ts';
 import type { Listing, WatchlistEntry } from './watchlist.schema.ts';
 
@@ -19,6 +19,10 @@ export interface CompiledEntry {
   keywords: { word: string; compact: string }[];
   keywordSet: ReadonlySet<string>;
   niceClasses: Set<number>;
+  /** reference prices with normalised currencies and authorised sellers in compared form:
+   *  what contextPoints reads instead of the entry */
+  prices: { currency: string; min: number; max: number }[];
+  authorised: AuthorisedKeys[];
 }
 
 const markLabel = (e: WatchlistEntry) => (e.kind === 'gi' ? '地理标志' : '注册商标');
@@ -49,8 +53,11 @@ export function namePoints(judgement: Judgement, cfg: ScoringConfig): Reason {
 }
 
 /** the highest name points any match kind can earn at this similarity */
+const topNameWeight = new WeakMap<ScoringConfig, number>();
 export function maxNamePoints(similarity: number, cfg: ScoringConfig): number {
-  return Math.round(Math.max(...Object.values(cfg.name)) * similarity);
+  let w = topNameWeight.get(cfg);
+  if (w === undefined) topNameWeight.set(cfg, (w = Math.max(...Object.values(cfg.name))));
+  return Math.round(w * similarity);
 }
 
 /** every reason about the listing and the entry other than the name match itself; without
@@ -64,8 +71,8 @@ export function contextReasons(listing: Listing, compactText: string, ce: Compil
 
   const p = priceStatus(listing, e, cfg.price.lowFraction);
   if (p.status !== 'unknown') {
-    const price = formatMoney(p.price, p.currency);
-    const min = formatMoney(p.min, p.currency);
+    const price = withText ? formatMoney(p.price, p.currency) : '';
+    const min = withText ? formatMoney(p.min, p.currency) : '';
     const pct = Math.round(cfg.price.lowFraction * 100);
     if (p.status === 'very-low') reasons.push({ code: 'price.very-low', points: cfg.price.veryLow, text: !withText ? '' : `售价 ${price} 低于参考价下限 ${min} 的 ${pct}%` });
     else if (p.status === 'below-min') reasons.push({ code: 'price.below-min', points: cfg.price.belowMin, text: !withText ? '' : `售价 ${price} 低于参考价下限 ${min}` });
@@ -93,7 +100,7 @@ export function contextReasons(listing: Listing, compactText: string, ce: Compil
   }
 
   const origin = giOrigin(facts, e);
-  const where = facts.regionName ? `${facts.regionName}（${facts.regionCode}）` : `${facts.regionCode}`;
+  const where = !withText ? '' : facts.regionName ? `${facts.regionName}（${facts.regionCode}）` : `${facts.regionCode}`;
   if (origin === 'outside') reasons.push({ code: 'gi.outside', points: cfg.gi.outsideRegion, text: !withText ? '' : `卖家所在地 ${where} 不在地理标志 '${e.name}' 的保护区域内` });
   else if (origin === 'inside') reasons.push({ code: 'gi.inside', points: cfg.gi.insideRegion, text: !withText ? '' : `卖家所在地 ${where} 在地理标志 '${e.name}' 的保护区域内` });
   else if (origin === 'unknown') reasons.push({ code: 'gi.unknown', points: 0, text: withText ? '卖家所在地未知，无法核对地理标志产地' : '' });
@@ -116,4 +123,47 @@ export function contextReasons(listing: Listing, compactText: string, ce: Compil
   }
 
   return reasons;
+}
+
+/**
+ * The sum of contextReasons' points without making the reasons: asked for every candidate entry
+ * of a listing (can it still alert?), so it reads only what compileMatcher prepared. Must equal
+ * contextReasons(…).reduce(points); a test holds the two together.
+ */
+export function contextPoints(listing: Listing, compactText: string, ce: CompiledEntry, facts: ListingFacts, cfg: ScoringConfig): number {
+  const e = ce.entry;
+  let points = facts.strongCues.length ? cfg.replicaCue.strong : facts.weakCues.length ? cfg.replicaCue.weak : 0;
+  if (facts.price !== null) {
+    for (const ref of ce.prices) {
+      if (ref.currency !== facts.currency) continue;
+      const p = facts.price;
+      points += p < ref.min * cfg.price.lowFraction ? cfg.price.veryLow : p < ref.min ? cfg.price.belowMin : p <= ref.max ? cfg.price.inRange : 0;
+      break;
+    }
+  }
+  const authorised = ce.authorised.length > 0 && isAuthorisedKeys(facts, ce.authorised);
+  if (authorised) points += cfg.seller.authorised;
+  if (facts.blacklist) points += cfg.seller.blacklisted;
+  let kw = false;
+  for (const k of ce.keywords) if ((kw = compactText.includes(k.compact))) break;
+  if (kw) points += cfg.goods.keyword;
+  if (ce.niceClasses.size && facts.goods.length) {
+    let inClass = false;
+    for (const g of facts.goods) if ((inClass = ce.niceClasses.has(g.niceClass))) break;
+    if (inClass) points += cfg.goods.inClass;
+    else if (!kw) points += cfg.goods.outOfClass;
+  }
+  if (e.kind === 'gi') {
+    const origin = giOrigin(facts, e);
+    if (origin === 'outside') points += cfg.gi.outsideRegion;
+    else if (origin === 'inside') points += cfg.gi.insideRegion;
+    const season = e.gi?.seasonMonths ?? [];
+    if (season.length && facts.month !== null && !season.includes(facts.month)) points += cfg.gi.outOfSeason;
+  }
+  if (listing.channel === 'trademark-gazette' && !authorised && !(e.owner && listing.seller && listing.seller.trim() === e.owner.trim())) {
+    points += cfg.filing.thirdParty;
+  }
+  points += facts.markets.length * cfg.market.ofConcern;
+  for (const r of facts.riskPoints) points += Math.round(r.weight ?? cfg.market.riskPointDefault);
+  return points;
 }
