@@ -1,0 +1,80 @@
+// contextPoints is the fast sum the matcher asks for every candidate entry (can it still
+// alert?); contextReasons makes the reasons shown to reviewers. They must agree exactly, or the
+// gate would drop a listing that should alert (or judge one it need not).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { authorisedKeys, listingFacts, normCurrency } from '../../../src/matching/features.ts';
+import { getLexicon } from '../../../src/matching/lexicon.ts';
+import { normalise } from '../../../src/matching/normalise.ts';
+import { contextPoints, contextReasons, type CompiledEntry } from '../../../src/matching/scoring.ts';
+import { parseScoringConfig, WatchlistSnapshotSchema, type Listing } from '../../../src/matching/index.ts';
+
+const demo = JSON.parse(readFileSync(new URL('../../../seeds/demo/watchlist.json', import.meta.url), 'utf8'));
+const snapshot = WatchlistSnapshotSchema.parse({
+  ...demo,
+  entries: [
+    ...demo.entries,
+    { id: 'gi-2', kind: 'gi', name: '西湖龙井', owner: '杭州市西湖区龙井茶产业协会', niceClasses: [30], keywords: ['茶叶'],
+      gi: { regionCodes: ['330106'], seasonMonths: [3, 4, 5] }, referencePrices: [{ currency: 'RMB', min: 800, max: 3000 }] },
+    { id: 'm-x', kind: 'mark', name: '雪碧', owner: 'Sprite Owner', authorisedSellers: [{ sellerId: 'SP-1' }, { sellerName: ' Sprite Store ' }] },
+  ],
+  blacklist: [...demo.blacklist, { phone: '138-0013-8000' }, { companyName: '假货大王贸易有限公司' }],
+  markets: [{ name: '某小商品城', host: 'fake-market.example' }, { name: '义乌', platform: 'demo-wholesale', channel: 'market' }],
+  riskPoints: [{ channel: 'market', weight: 6 }, { category: '运动鞋' }, { regionCode: '350300', weight: 7 }],
+});
+
+// a deterministic spread of listings over every feature the two functions read
+let seed = 7;
+const rand = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+const titles = ['康师傅红烧牛肉面 高仿', '阳澄湖大闸蟹 礼盒', '西湖龙井 茶叶 1:1', '耐克运动鞋 原单', '雪碧汽水', '手机壳 适用于苹果', '普通大白菜', '康师傅 工厂店 同款', 'instant noodles replica AAA', '联系 13800138000 批发'];
+const listings: Listing[] = Array.from({ length: 600 }, (_, i) => ({
+  id: `l${i}`,
+  title: pick(titles),
+  description: rand() < 0.3 ? pick(titles) : undefined,
+  price: pick([null, undefined, 1, 12, 59, 100, 900, 5000, Number.NaN]),
+  currency: pick([undefined, 'CNY', 'cny', 'RMB', '¥', 'USD', 'EUR']),
+  seller: pick([undefined, '康师傅官方旗舰店', ' sprite store', '潮牌折扣小铺', '假货大王贸易有限公司', '杭州市西湖区龙井茶产业协会', 'Sprite Owner', '某卖家']),
+  sellerId: pick([undefined, '100101', 'SP-1', '300304', 'x']),
+  platform: pick([undefined, 'demo-mall', 'demo-wholesale', 'jd']),
+  location: pick([undefined, '江苏苏州', '福建莆田', '浙江杭州西湖区', 'USA']),
+  regionCode: pick([undefined, undefined, '320507', '330106']),
+  category: pick([undefined, '食品', '运动鞋', '手机配件']),
+  channel: pick([undefined, 'ecommerce', 'market', 'trademark-gazette']),
+  host: pick([undefined, 'fake-market.example', 'shop.fake-market.example', 'other.example']),
+  observedAt: pick([undefined, '2026-04-01T08:00:00Z', '2026-10-01T08:00:00Z']),
+}));
+
+const compiled: CompiledEntry[] = snapshot.entries.map((entry) => {
+  const keywords = entry.keywords.map((w) => ({ word: w, compact: normalise(w).compact })).filter((k) => k.compact.length > 0);
+  return {
+    entry, keywords, keywordSet: new Set(keywords.map((k) => k.compact)), niceClasses: new Set(entry.niceClasses),
+    prices: entry.referencePrices.map((p) => ({ currency: normCurrency(p.currency), min: p.min, max: p.max })),
+    authorised: authorisedKeys(entry),
+  };
+});
+
+describe('contextPoints', () => {
+  for (const [name, cfg] of [['default weights', parseScoringConfig({})], ['other weights', parseScoringConfig({ price: { lowFraction: 0.5, inRange: -9 }, goods: { outOfClass: -7 }, market: { riskPointDefault: 3 } })]] as const) {
+    it(`equals the sum of contextReasons' points for every listing and entry (${name})`, () => {
+      const lex = getLexicon();
+      const seen = new Set<string>();
+      for (const l of listings) {
+        const nTitle = normalise(l.title);
+        const compactText = l.description ? nTitle.compact + normalise(l.description).compact : nTitle.compact;
+        const facts = listingFacts(l, nTitle.compact, lex, snapshot.blacklist, snapshot.markets, snapshot.riskPoints);
+        for (const ce of compiled) {
+          const reasons = contextReasons(l, compactText, ce, facts, cfg);
+          for (const r of reasons) seen.add(r.code);
+          expect(contextPoints(l, compactText, ce, facts, cfg), `${l.id} × ${ce.entry.id}`).toBe(reasons.reduce((s, r) => s + r.points, 0));
+        }
+      }
+      // the spread reached every kind of reason, so the equality above covered each branch
+      expect([...seen].sort()).toEqual([
+        'filing.third-party', 'gi.inside', 'gi.out-of-season', 'gi.outside', 'gi.unknown', 'goods.in-class', 'goods.keyword', 'goods.out-of-class',
+        'market.of-concern', 'price.below-min', 'price.in-range', 'price.very-low', 'replica.strong', 'replica.weak', 'risk-point',
+        'seller.authorised', 'seller.blacklisted',
+      ]);
+    });
+  }
+});

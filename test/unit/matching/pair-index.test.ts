@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { PairIndexBuilder } from '../../../src/matching/pair-index.ts';
+
+describe('PairIndex', () => {
+  it('returns every posting of a (first, second) pair, once, and nothing for absent pairs', () => {
+    const b = new PairIndexBuilder();
+    const expected = new Map<string, Set<number>>();
+    let seed = 3;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) >>> 0) % n;
+    // more entries than one storage chunk, duplicates included
+    for (let i = 0; i < 200_000; i++) {
+      const [f, s, p] = [rand(300), rand(500), rand(1_000_000)];
+      b.add(f, s, p);
+      if (i % 7 === 0) b.add(f, s, p);
+      const k = `${f},${s}`;
+      if (!expected.has(k)) expected.set(k, new Set());
+      expected.get(k)!.add(p);
+    }
+    const index = b.freeze();
+    expect(index.size).toBe(expected.size);
+    for (const [k, ps] of expected) {
+      const [f, s] = k.split(',').map(Number);
+      expect(index.get(f, s)).toEqual([...ps].sort((x, y) => x - y));
+    }
+    for (let i = 0; i < 2000; i++) {
+      const [f, s] = [rand(400), rand(600)];
+      if (!expected.has(`${f},${s}`)) expect(index.find(f, s)).toBe(-1);
+    }
+    expect(index.hasFirst(10_000)).toBe(false);
+  });
+
+  it('refuses keys and postings it cannot store', () => {
+    const b = new PairIndexBuilder();
+    expect(() => b.add(-1, 0, 0)).toThrow(RangeError);
+    expect(() => b.add(0, 0, 2 ** 26)).toThrow(RangeError);
+  });
+
+  it('an empty index finds nothing', () => {
+    const index = new PairIndexBuilder().freeze();
+    expect(index.find(0, 0)).toBe(-1);
+    expect(index.size).toBe(0);
+  });
+});
