@@ -32,7 +32,7 @@ export async function seedDemo(ctx: AppContext, demoBase: string): Promise<Sourc
   await importSnapshotEntries(ctx.db, watchlist.entries, { status: 'active' });
   const out: SourceRecord[] = [];
   for (const def of loadDemoSourceDefinitions(demoBase)) {
-    out.push(await saveSourceDefinition(ctx.db, def));
+    out.push(await saveSourceDefinition(ctx.db, def, { keepEnabled: true }));
   }
   return out;
 }

@@ -47,10 +47,10 @@ export async function runSourcesImport(
   }
   for (const { file, definition: def } of loaded) {
     const existed = Boolean(await getSourceBySlug(ctx.db, def.id));
-    await saveSourceDefinition(ctx.db, def);
+    const saved = await saveSourceDefinition(ctx.db, def, { keepEnabled: true });
     const action = existed ? 'updated' : 'created';
     result.imported.push({ file, id: def.id, action });
-    io.stdout(`imported  ${file}  ${def.id} (${action}${def.enabled ? '' : ', disabled'})`);
+    io.stdout(`imported  ${file}  ${def.id} (${action}${saved.enabled ? '' : ', disabled'})`);
   }
   for (const e of errors) {
     result.rejected.push({ file: e.file, problems: e.problems });

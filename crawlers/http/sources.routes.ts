@@ -189,7 +189,7 @@ export async function importDefinitions(db: Db, definitions: unknown[]): Promise
     }
     seen.add(id);
     const existed = Boolean(await getSourceBySlug(db, id));
-    await saveDefinition(db, v.definition);
+    await saveDefinition(db, v.definition, { keepEnabled: true });
     items.push({ index, id, status: 'imported', action: existed ? 'updated' : 'created' });
   }
   return { imported: items.filter((i) => i.status === 'imported').length, rejected: items.filter((i) => i.status === 'rejected').length, items };

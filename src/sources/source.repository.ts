@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, SourceRow } from '../db/schema.ts';
 
 /** The stored part of a source; the definition itself is validated by the crawler's schema. */
@@ -24,9 +24,15 @@ const toRecord = (r: SourceRow): SourceRecord => ({
   definition: r.definition,
 });
 
+/**
+ * Creates or updates a source by slug. `keepEnabled`: an existing source keeps its enabled flag
+ * (in its row and its stored definition) whatever the new definition says, so re-importing a
+ * definition file does not switch back on a source an admin disabled.
+ */
 export async function upsertSource(
   db: Kysely<Database>,
   s: { slug: string; name: string; channel: string; country: string; enabled: boolean; local: boolean; definition: Record<string, unknown> },
+  opts: { keepEnabled?: boolean } = {},
 ): Promise<SourceRecord> {
   const row = await db
     .insertInto('sources')
@@ -36,9 +42,11 @@ export async function upsertSource(
         name: eb.ref('excluded.name'),
         channel: eb.ref('excluded.channel'),
         country: eb.ref('excluded.country'),
-        enabled: eb.ref('excluded.enabled'),
+        enabled: opts.keepEnabled ? eb.ref('sources.enabled') : eb.ref('excluded.enabled'),
         local: eb.ref('excluded.local'),
-        definition: eb.ref('excluded.definition'),
+        definition: opts.keepEnabled
+          ? sql<string>`jsonb_set(excluded.definition, '{enabled}', to_jsonb(sources.enabled))`
+          : eb.ref('excluded.definition'),
         updated_at: new Date(),
       })),
     )

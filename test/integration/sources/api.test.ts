@@ -93,6 +93,20 @@ describe('source API', () => {
     expect(await getSourceBySlug(w.ctx.db, 'bad-one')).toBeUndefined();
   });
 
+  it('import keeps an existing source disabled, and creates new sources enabled', async () => {
+    expect((await call(w, 'admin', 'POST', '/api/sources/fair-one/disable')).statusCode).toBe(200);
+    const res = await call(w, 'admin', 'POST', '/api/sources/import', {
+      definitions: [aSource({ id: 'fair-one', channel: 'exhibition', name: '展会一（再导入）' }), aSource({ id: 'fair-two', channel: 'exhibition' })],
+    });
+    expect(res.json()).toMatchObject({ imported: 2, rejected: 0 });
+    const again = (await getSourceBySlug(w.ctx.db, 'fair-one'))!;
+    expect(again).toMatchObject({ name: '展会一（再导入）', enabled: false });
+    expect(again.definition.enabled).toBe(false);
+    expect((await getSourceBySlug(w.ctx.db, 'fair-two'))!.enabled).toBe(true);
+    // an explicit edit of the definition still decides, as before
+    expect((await call(w, 'admin', 'POST', '/api/sources/fair-one/enable')).json()).toMatchObject({ enabled: true });
+  });
+
   it('the crawl button queues a crawl job (reviewers may press it)', async () => {
     const s = (await getSourceBySlug(w.ctx.db, 'shop-example'))!;
     const res = await call(w, 'reviewer', 'POST', '/api/sources/shop-example/crawl');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../../src/context.ts';
-import { getSourceBySlug, listSources } from '../../../src/sources/source.repository.ts';
+import { getSourceBySlug, listSources, upsertSource } from '../../../src/sources/source.repository.ts';
 import { runSourcesImport } from '../../../crawlers/cli/sources.command.ts';
 import { createTestContext, createTestEnv, type TestEnv } from '../../helpers/services.ts';
 import { runIpclue } from '../../helpers/process.ts';
@@ -55,6 +55,21 @@ describe('ipclue sources import', () => {
     expect(result.imported).toEqual([{ file: path.join(dir, 'a-shop.json'), id: 'a-shop', action: 'updated' }]);
     const missing = await runSourcesImport(ctx, path.join(dir, 'nope.json'), { stdout: () => {}, stderr: (l) => out.push(l) });
     expect(missing.code).toBe(2);
+  });
+
+  it('re-importing keeps a source an admin disabled disabled', async () => {
+    const s = (await getSourceBySlug(ctx.db, 'a-shop'))!;
+    const setEnabled = (enabled: boolean) =>
+      upsertSource(ctx.db, { slug: s.slug, name: s.name, channel: s.channel, country: s.country, local: s.local, enabled, definition: { ...s.definition, enabled } });
+    await setEnabled(false);
+    const out: string[] = [];
+    const { code } = await runSourcesImport(ctx, path.join(dir, 'a-shop.json'), { stdout: (l) => out.push(l), stderr: (l) => out.push(l) });
+    expect(code).toBe(0);
+    expect(out.join('\n')).toContain('a-shop (updated, disabled)');
+    const again = (await getSourceBySlug(ctx.db, 'a-shop'))!;
+    expect(again.enabled).toBe(false);
+    expect(again.definition.enabled).toBe(false);
+    await setEnabled(true);
   });
 
   it('runs as a CLI command with exit code 2 when a file is rejected', async () => {
