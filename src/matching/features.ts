@@ -13,12 +13,13 @@ export interface ListingFacts {
   weakCues: { cue: string; strong: boolean }[];
   /** Nice classes of the goods words found in category and title, with the words */
   goods: { word: string; niceClass: number }[];
-  regionCode: string | null;
-  regionName: string | null;
+  /** the seller's region, risk points and month are worked out on first use */
+  readonly regionCode: string | null;
+  readonly regionName: string | null;
   blacklist: BlacklistEntry | null;
   markets: MarketOfConcern[];
-  riskPoints: RiskPoint[];
-  month: number | null;
+  readonly riskPoints: RiskPoint[];
+  readonly month: number | null;
   /** the listing's seller name, seller id and platform as `same` compares them */
   sellerKey: string | null;
   sellerIdKey: string | null;
@@ -62,7 +63,13 @@ export function isAuthorisedKeys(facts: Pick<ListingFacts, 'sellerKey' | 'seller
 
 export function listingFacts(listing: Listing, compactTitle: string, lex: Lexicon, blacklist: BlacklistEntry[], markets: MarketOfConcern[], riskPoints: RiskPoint[]): ListingFacts {
   const text = cueForm(`${listing.title} ${listing.description ?? ''}`);
-  const replicaCues = lex.replicaCues.filter((c) => text.includes(c.cue));
+  // the replica cues present, in the lexicon's order; found by first character
+  const cueIdx: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const starting = lex.replicaCuesByFirst.get(text[i]);
+    if (starting) for (const k of starting) if (!cueIdx.includes(k) && text.startsWith(lex.replicaCues[k].cue, i)) cueIdx.push(k);
+  }
+  const replicaCues = cueIdx.sort((a, b) => a - b).map((k) => lex.replicaCues[k]);
   const goodsText = `${listing.category ?? ''}${compactTitle}`.toLowerCase();
   // the goods words present, longest first (a word inside a longer one found is not counted
   // again); found by first character, so the cost follows the text, not the word list
@@ -77,18 +84,10 @@ export function listingFacts(listing: Listing, compactTitle: string, lex: Lexico
     const k = lex.niceKeywords[i];
     if (!goods.some((g) => g.word.includes(k.word))) goods.push({ word: k.word, niceClass: k.niceClass });
   }
-  let regionCode: string | null = null;
-  let regionName: string | null = null;
-  if (listing.regionCode && /^\d{6}/.test(listing.regionCode)) {
-    regionCode = listing.regionCode.slice(0, 6);
-    regionName = listing.location ?? null;
-  } else if (listing.location) {
-    const r = regionOf(listing.location);
-    if (r) {
-      regionCode = r.code;
-      regionName = r.name;
-    }
-  }
+  // where the seller is, the risk points and the month are asked for GI entries and region
+  // risk points only: worked out on first use
+  let region: { code: string | null; name: string | null } | undefined;
+  const whereIs = () => (region ??= listingRegion(listing));
   const bl = blacklist.find((b) =>
     (b.sellerId && same(b.sellerId, listing.sellerId) && (!b.platform || !listing.platform || same(b.platform, listing.platform))) ||
     (b.sellerName && same(b.sellerName, listing.seller)) ||
@@ -100,27 +99,48 @@ export function listingFacts(listing: Listing, compactTitle: string, lex: Lexico
     (m.host && host && (host === m.host.toLowerCase() || host.endsWith(`.${m.host.toLowerCase()}`))) ||
     (m.platform && same(m.platform, listing.platform) && (!m.channel || same(m.channel, listing.channel))) ||
     (!m.host && !m.platform && place.includes(m.name)));
-  const riskHits = riskPoints.filter((r) => {
-    if (!r.channel && !r.category && !r.regionCode) return false;
-    if (r.channel && !same(r.channel, listing.channel)) return false;
-    if (r.category && !(listing.category ?? '').includes(r.category) && !listing.title.includes(r.category)) return false;
-    if (r.regionCode && !(regionCode && isWithinRegion(regionCode, r.regionCode))) return false;
-    return true;
-  });
-  let month: number | null = null;
-  if (listing.observedAt) {
-    const d = new Date(listing.observedAt);
-    // months of the China calendar day (UTC+8)
-    if (!Number.isNaN(d.getTime())) month = new Date(d.getTime() + 8 * 3600_000).getUTCMonth() + 1;
-  }
+  let riskHits: RiskPoint[] | undefined;
+  let month: number | null | undefined;
   const strongCues = replicaCues.filter((c) => c.strong);
   const weakCues = replicaCues.filter((c) => !c.strong);
   const price = listing.price !== null && listing.price !== undefined && Number.isFinite(listing.price) ? listing.price : null;
   return {
-    text, replicaCues, strongCues, weakCues, goods, regionCode, regionName, blacklist: bl, markets: marketHits, riskPoints: riskHits, month,
+    text, replicaCues, strongCues, weakCues, goods, blacklist: bl, markets: marketHits,
+    get regionCode() {
+      return whereIs().code;
+    },
+    get regionName() {
+      return whereIs().name;
+    },
+    get riskPoints() {
+      return (riskHits ??= riskPoints.filter((r) => {
+        if (!r.channel && !r.category && !r.regionCode) return false;
+        if (r.channel && !same(r.channel, listing.channel)) return false;
+        if (r.category && !(listing.category ?? '').includes(r.category) && !listing.title.includes(r.category)) return false;
+        const code = r.regionCode ? whereIs().code : null;
+        if (r.regionCode && !(code && isWithinRegion(code, r.regionCode))) return false;
+        return true;
+      }));
+    },
+    get month() {
+      return month !== undefined ? month : (month = monthOf(listing.observedAt));
+    },
     sellerKey: keyOf(listing.seller), sellerIdKey: keyOf(listing.sellerId), platformKey: keyOf(listing.platform),
     price, currency: normCurrency(listing.currency ?? 'CNY'),
   };
+}
+
+function listingRegion(listing: Listing): { code: string | null; name: string | null } {
+  if (listing.regionCode && /^\d{6}/.test(listing.regionCode)) return { code: listing.regionCode.slice(0, 6), name: listing.location ?? null };
+  const r = listing.location ? regionOf(listing.location) : null;
+  return r ? { code: r.code, name: r.name } : { code: null, name: null };
+}
+
+/** the month of the China calendar day (UTC+8) the listing was seen, if known */
+function monthOf(observedAt: string | undefined): number | null {
+  if (!observedAt) return null;
+  const d = new Date(observedAt);
+  return Number.isNaN(d.getTime()) ? null : new Date(d.getTime() + 8 * 3600_000).getUTCMonth() + 1;
 }
 
 export type PriceStatus =

@@ -15,8 +15,17 @@ export function cueForm(s: string): string {
   return s.normalize('NFKC').toLowerCase();
 }
 
+/** indexes of the words by their first character */
+function byFirst(words: string[]): Map<string, number[]> {
+  const map = new Map<string, number[]>();
+  words.forEach((w, i) => map.set(w[0], [...(map.get(w[0]) ?? []), i]));
+  return map;
+}
+
 export interface Lexicon {
   replicaCues: { cue: string; strong: boolean }[];
+  /** indexes into replicaCues by the first character of the cue */
+  replicaCuesByFirst: Map<string, number[]>;
   /** normalised (compact) form of generic + quality + place words */
   insertWords: Set<string>;
   giAffixes: Set<string>;
@@ -62,10 +71,11 @@ export function getLexicon(): Lexicon {
     .map((r) => ({ word: r[0], compact: compactOf(r[0]), niceClass: Number(r[1]) }))
     .filter((k) => k.compact.length > 0)
     .sort((a, b) => b.compact.length - a.compact.length);
-  const niceKeywordsByFirst = new Map<string, number[]>();
-  niceKeywords.forEach((k, i) => niceKeywordsByFirst.set(k.compact[0], [...(niceKeywordsByFirst.get(k.compact[0]) ?? []), i]));
+  const niceKeywordsByFirst = byFirst(niceKeywords.map((k) => k.compact));
+  const replicaCues = seedLines('replica-cues.tsv').map((r) => ({ cue: cueForm(r[0]), strong: r[1] === 'strong' })).filter((c) => c.cue.length > 0);
   lexicon = {
-    replicaCues: seedLines('replica-cues.tsv').map((r) => ({ cue: cueForm(r[0]), strong: r[1] === 'strong' })),
+    replicaCues,
+    replicaCuesByFirst: byFirst(replicaCues.map((c) => c.cue)),
     genericWords: new Set(generic),
     placeWords: new Set(places),
     giAffixes: new Set(gi),

@@ -44,6 +44,8 @@ const MAX_HAN = 24;
 const POS = 32;
 
 const classIds = new Map<string, number>();
+/** the toneless-syllable classes: their members all sound alike (same syllable, any tone) */
+const syllableClasses = new Set<number>();
 const charClassCache = new Map<string, number[]>();
 
 /** look-alike and sound-alike classes of a character: shared phonetic component, radical plus
@@ -65,6 +67,7 @@ function charClasses(ch: string): number[] {
   ids = [...new Set(names)].map((n) => {
     let id = classIds.get(n);
     if (id === undefined) classIds.set(n, (id = classIds.size + 1));
+    if (n[0] === 's') syllableClasses.add(id);
     return id;
   });
   charClassCache.set(ch, ids);
@@ -113,12 +116,15 @@ function closeChars(c: number, allClasses: boolean): Uint16Array {
     for (const x of tableChars()) for (const id of charClasses(x)) classMembers.set(id, [...(classMembers.get(id) ?? []), x]);
   }
   const ch = String.fromCharCode(c);
-  const near = new Set<number>();
+  // the shape-close set is part of the wider one: compute it once
+  const near = new Set<number>(allClasses ? closeChars(c, false) : []);
   for (const id of allClasses ? charClasses(ch) : shapeClasses(ch)) {
+    // same syllable, any tone: close in sound without scoring each member
+    const sameSyllable = syllableClasses.has(id);
     for (const x of classMembers.get(id) ?? []) {
       const xc = x.charCodeAt(0);
       if (x.length !== 1 || xc === c || near.has(xc)) continue;
-      if (isCloseChar(ch, x, VISUAL_CLOSE, SOUND_CLOSE)) near.add(xc);
+      if (sameSyllable || isCloseChar(ch, x, VISUAL_CLOSE, SOUND_CLOSE)) near.add(xc);
     }
   }
   out = Uint16Array.from(near);
@@ -197,15 +203,21 @@ export class NameIndex {
       for (let i = 0; i + 2 < text.length; i++) h.gap.add(ids[i], ids[i + 2], id * POS + i);
       // short names lose every exact pair to one or two look-alike changes (雷碧, 娃恰恰):
       // index adjacent pairs with one character replaced by each character close to it (for
-      // two-character names close in shape or sound, for longer ones in shape, which keeps the
-      // index small at 100,000 names). Only the replacements no exact pair covers are needed:
-      // AB → XB, AY (two characters); ABC → XYC, AYZ, XBZ need YC, AY, XB; ABCD → AXYD needs AX
-      // (every other two-change of four characters leaves an exact adjacent or gap pair)
+      // two-character names close in shape or sound, for longer ones sharing a shape class,
+      // which keeps the index small at 100,000 names). Two and three characters need every
+      // such pair; of four characters only AXYD leaves no exact adjacent or gap pair, found by
+      // AX or YD (either changed character may be the one close without sharing a class)
       if (text.length <= 4) {
         const two = text.length === 2;
-        if (two || text.length === 3) this.addReplaced(h.adj, text, ids, 0, true, two, id);
-        if (text.length === 3) this.addReplaced(h.adj, text, ids, 1, true, false, id);
-        this.addReplaced(h.adj, text, ids, 0, false, two, id);
+        if (text.length <= 3) {
+          for (let i = 0; i + 1 < text.length; i++) {
+            this.addReplaced(h.adj, text, ids, i, true, two, id);
+            this.addReplaced(h.adj, text, ids, i, false, two, id);
+          }
+        } else {
+          this.addReplaced(h.adj, text, ids, 0, false, false, id);
+          this.addReplaced(h.adj, text, ids, 2, true, false, id);
+        }
         // a doubled name may change both (治治 → 冶冶)
         if (two && text[0] === text[1]) {
           for (const x of closeChars(code(text, 0), true)) {
