@@ -3,11 +3,12 @@
 import { descriptiveCue, ordinaryWordAround, straddlesWords } from './context.ts';
 import type { Judgement, MatchKind } from './examiner.ts';
 import { authorisedKeys, listingFacts, normCurrency, type ListingFacts } from './features.ts';
+import { EntryTable, type ListingContext } from './entry-table.ts';
 import { getLexicon, type Lexicon } from './lexicon.ts';
 import { NameIndex, type RawHit, type ScanGate } from './name-index.ts';
 import { normalise, type Normalised } from './normalise.ts';
 import { parseScoringConfig, type ScoringConfig, type ScoringConfigInput } from './scoring.config.ts';
-import { contextPoints, contextReasons, maxNamePoints, scoreCandidate, type CompiledEntry, type Level, type Reason } from './scoring.ts';
+import { contextReasons, maxNamePoints, scoreCandidate, type CompiledEntry, type Level, type Reason } from './scoring.ts';
 import { WatchlistSnapshotSchema, type Listing, type WatchlistSnapshot, type WatchlistSnapshotInput } from './watchlist.schema.ts';
 
 export type { MatchKind } from './examiner.ts';
@@ -82,11 +83,18 @@ export function compileMatcher(snapshot: WatchlistSnapshotInput | WatchlistSnaps
   const cfg: ScoringConfig = parseScoringConfig(config ?? {});
   const lex = getLexicon();
   const index = new NameIndex(lex);
+  // product keywords repeat across entries: normalise each once
+  const compactKeyword = new Map<string, string>();
+  const compactOf = (w: string) => {
+    let c = compactKeyword.get(w);
+    if (c === undefined) compactKeyword.set(w, (c = normalise(w).compact));
+    return c;
+  };
   const entries: CompiledEntry[] = snap.entries.map((entry, i) => {
     const isGi = entry.kind === 'gi';
     index.add(i, entry.name, 'name', isGi);
     for (const a of entry.aliases) index.add(i, a, 'alias', isGi, entry.name);
-    const keywords = entry.keywords.map((w) => ({ word: w, compact: normalise(w).compact })).filter((k) => k.compact.length > 0);
+    const keywords = entry.keywords.map((w) => ({ word: w, compact: compactOf(w) })).filter((k) => k.compact.length > 0);
     return {
       entry, keywords, keywordSet: new Set(keywords.map((k) => k.compact)), niceClasses: new Set(entry.niceClasses),
       prices: entry.referencePrices.map((p) => ({ currency: normCurrency(p.currency), min: p.min, max: p.max })),
@@ -94,6 +102,7 @@ export function compileMatcher(snapshot: WatchlistSnapshotInput | WatchlistSnaps
     };
   });
   index.freeze();
+  const table = new EntryTable(entries);
   const { blacklist, markets, riskPoints } = snap;
 
   function matchListing(listing: Listing, options: { all?: boolean } = {}): MatchResult[] {
@@ -104,10 +113,11 @@ export function compileMatcher(snapshot: WatchlistSnapshotInput | WatchlistSnaps
     let facts: ListingFacts | null = null;
     const pointsByEntry = new Map<number, number>();
     const factsOf = () => (facts ??= listingFacts(listing, nTitle.compact, lex, blacklist, markets, riskPoints));
+    let lc: ListingContext | null = null;
     const pointsOf = (entryIdx: number) => {
       let p = pointsByEntry.get(entryIdx);
       if (p === undefined) {
-        p = contextPoints(listing, compactText, entries[entryIdx], factsOf(), cfg);
+        p = table.points(entryIdx, (lc ??= table.listingContext(listing, compactText, factsOf(), cfg)), cfg);
         pointsByEntry.set(entryIdx, p);
       }
       return p;

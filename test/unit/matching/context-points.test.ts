@@ -7,6 +7,7 @@ import { authorisedKeys, listingFacts, normCurrency } from '../../../src/matchin
 import { getLexicon } from '../../../src/matching/lexicon.ts';
 import { normalise } from '../../../src/matching/normalise.ts';
 import { contextPoints, contextReasons, type CompiledEntry } from '../../../src/matching/scoring.ts';
+import { EntryTable } from '../../../src/matching/entry-table.ts';
 import { parseScoringConfig, WatchlistSnapshotSchema, type Listing } from '../../../src/matching/index.ts';
 
 const demo = JSON.parse(readFileSync(new URL('../../../seeds/demo/watchlist.json', import.meta.url), 'utf8'));
@@ -16,7 +17,7 @@ const snapshot = WatchlistSnapshotSchema.parse({
     ...demo.entries,
     { id: 'gi-2', kind: 'gi', name: '西湖龙井', owner: '杭州市西湖区龙井茶产业协会', niceClasses: [30], keywords: ['茶叶'],
       gi: { regionCodes: ['330106'], seasonMonths: [3, 4, 5] }, referencePrices: [{ currency: 'RMB', min: 800, max: 3000 }] },
-    { id: 'm-x', kind: 'mark', name: '雪碧', owner: 'Sprite Owner', authorisedSellers: [{ sellerId: 'SP-1' }, { sellerName: ' Sprite Store ' }] },
+    { id: 'm-x', kind: 'mark', name: '雪碧', owner: 'Sprite Owner', niceClasses: [32], keywords: ['柠檬味'], authorisedSellers: [{ sellerId: 'SP-1' }, { sellerName: ' Sprite Store ' }] },
   ],
   blacklist: [...demo.blacklist, { phone: '138-0013-8000' }, { companyName: '假货大王贸易有限公司' }],
   markets: [{ name: '某小商品城', host: 'fake-market.example' }, { name: '义乌', platform: 'demo-wholesale', channel: 'market' }],
@@ -27,7 +28,7 @@ const snapshot = WatchlistSnapshotSchema.parse({
 let seed = 7;
 const rand = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
-const titles = ['康师傅红烧牛肉面 高仿', '阳澄湖大闸蟹 礼盒', '西湖龙井 茶叶 1:1', '耐克运动鞋 原单', '雪碧汽水', '手机壳 适用于苹果', '普通大白菜', '康师傅 工厂店 同款', 'instant noodles replica AAA', '联系 13800138000 批发'];
+const titles = ['康师傅红烧牛肉面 高仿', '阳澄湖大闸蟹 礼盒', '西湖龙井 茶叶 1:1', '耐克运动鞋 原单', '雪碧汽水', '雪碧 柠檬味 饮料', '手机壳 适用于苹果', '普通大白菜', '康师傅 工厂店 同款', 'instant noodles replica AAA', '联系 13800138000 批发'];
 const listings: Listing[] = Array.from({ length: 600 }, (_, i) => ({
   id: `l${i}`,
   title: pick(titles),
@@ -54,20 +55,24 @@ const compiled: CompiledEntry[] = snapshot.entries.map((entry) => {
   };
 });
 
-describe('contextPoints', () => {
+describe('contextPoints and the entry table', () => {
   for (const [name, cfg] of [['default weights', parseScoringConfig({})], ['other weights', parseScoringConfig({ price: { lowFraction: 0.5, inRange: -9 }, goods: { outOfClass: -7 }, market: { riskPointDefault: 3 } })]] as const) {
     it(`equals the sum of contextReasons' points for every listing and entry (${name})`, () => {
       const lex = getLexicon();
       const seen = new Set<string>();
+      const table = new EntryTable(compiled);
       for (const l of listings) {
         const nTitle = normalise(l.title);
         const compactText = l.description ? nTitle.compact + normalise(l.description).compact : nTitle.compact;
         const facts = listingFacts(l, nTitle.compact, lex, snapshot.blacklist, snapshot.markets, snapshot.riskPoints);
-        for (const ce of compiled) {
+        const lc = table.listingContext(l, compactText, facts, cfg);
+        compiled.forEach((ce, i) => {
           const reasons = contextReasons(l, compactText, ce, facts, cfg);
           for (const r of reasons) seen.add(r.code);
-          expect(contextPoints(l, compactText, ce, facts, cfg), `${l.id} × ${ce.entry.id}`).toBe(reasons.reduce((s, r) => s + r.points, 0));
-        }
+          const sum = reasons.reduce((s, r) => s + r.points, 0);
+          expect(contextPoints(l, compactText, ce, facts, cfg), `${l.id} × ${ce.entry.id}`).toBe(sum);
+          expect(table.points(i, lc, cfg), `table: ${l.id} × ${ce.entry.id}`).toBe(sum);
+        });
       }
       // the spread reached every kind of reason, so the equality above covered each branch
       expect([...seen].sort()).toEqual([

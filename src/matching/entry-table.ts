@@ -1,0 +1,146 @@
+// The watchlist's context data in flat typed columns, for the question the scan asks of every
+// candidate entry: can it still alert in this listing? At 100,000 entries the entries' objects
+// are spread over a heap far larger than the processor's caches, and following each one's
+// keyword, class, price and seller objects costs more than the arithmetic; a few array reads per
+// entry do not. GI entries and trademark-gazette listings (origin, season, filer) take the full
+// contextPoints path. A test holds the two paths together.
+import type { ListingFacts } from './features.ts';
+import { contextPoints, type CompiledEntry } from './scoring.ts';
+import type { ScoringConfig } from './scoring.config.ts';
+import type { Listing } from './watchlist.schema.ts';
+
+const GI = 1;
+const HAS_CLASSES = 2;
+
+/** what one listing contributes to every entry's points, worked out once per listing */
+export interface ListingContext {
+  listing: Listing;
+  compactText: string;
+  facts: ListingFacts;
+  /** replica cues, blacklist, markets of concern and risk points: the same for every entry */
+  base: number;
+  /** bit per Nice class of the goods words found (1–31 low, 32–45 high) */
+  goodsLo: number;
+  goodsHi: number;
+  hasGoods: boolean;
+  /** per keyword id, 1 when the listing's text contains it */
+  keywordPresent: Uint8Array;
+  /** entries whose authorised sellers include this listing's seller */
+  authorisedFor: Set<number>;
+  minPrice: Float64Array | null;
+  maxPrice: Float64Array | null;
+}
+
+export class EntryTable {
+  private readonly flags: Uint8Array;
+  private readonly classLo: Uint32Array;
+  private readonly classHi: Uint32Array;
+  /** keyword ids of entry i: keywordIds[keywordStart[i] .. keywordStart[i + 1]] */
+  private readonly keywordStart: Int32Array;
+  private readonly keywordIds: Int32Array;
+  /** distinct normalised keywords, and their ids by first character */
+  private readonly keywords: string[] = [];
+  private readonly keywordsByFirst = new Map<string, number[]>();
+  /** reference price range per currency (NaN where the entry has none in that currency) */
+  private readonly prices = new Map<string, { min: Float64Array; max: Float64Array }>();
+  /** entries by authorised seller name and by authorised seller id (with its platform) */
+  private readonly authorisedByName = new Map<string, number[]>();
+  private readonly authorisedById = new Map<string, { entry: number; platform: string | null }[]>();
+
+  constructor(private readonly entries: CompiledEntry[]) {
+    const n = entries.length;
+    this.flags = new Uint8Array(n);
+    this.classLo = new Uint32Array(n);
+    this.classHi = new Uint32Array(n);
+    this.keywordStart = new Int32Array(n + 1);
+    const keywordId = new Map<string, number>();
+    const ids: number[] = [];
+    entries.forEach((ce, i) => {
+      const e = ce.entry;
+      if (e.kind === 'gi') this.flags[i] |= GI;
+      if (ce.niceClasses.size) this.flags[i] |= HAS_CLASSES;
+      for (const c of ce.niceClasses) {
+        if (c < 32) this.classLo[i] |= 1 << c;
+        else this.classHi[i] |= 1 << (c - 32);
+      }
+      this.keywordStart[i] = ids.length;
+      for (const k of ce.keywords) {
+        let id = keywordId.get(k.compact);
+        if (id === undefined) {
+          keywordId.set(k.compact, (id = this.keywords.length));
+          this.keywords.push(k.compact);
+          this.keywordsByFirst.set(k.compact[0], [...(this.keywordsByFirst.get(k.compact[0]) ?? []), id]);
+        }
+        ids.push(id);
+      }
+      // the first reference range in a currency is the one priceStatus uses
+      for (const p of ce.prices) {
+        let col = this.prices.get(p.currency);
+        if (!col) this.prices.set(p.currency, (col = { min: new Float64Array(n).fill(Number.NaN), max: new Float64Array(n).fill(Number.NaN) }));
+        if (Number.isNaN(col.min[i])) {
+          col.min[i] = p.min;
+          col.max[i] = p.max;
+        }
+      }
+      for (const a of ce.authorised) {
+        if (a.name !== null) this.authorisedByName.set(a.name, [...(this.authorisedByName.get(a.name) ?? []), i]);
+        if (a.id !== null) this.authorisedById.set(a.id, [...(this.authorisedById.get(a.id) ?? []), { entry: i, platform: a.platform }]);
+      }
+    });
+    this.keywordStart[n] = ids.length;
+    this.keywordIds = Int32Array.from(ids);
+  }
+
+  listingContext(listing: Listing, compactText: string, facts: ListingFacts, cfg: ScoringConfig): ListingContext {
+    let base = facts.strongCues.length ? cfg.replicaCue.strong : facts.weakCues.length ? cfg.replicaCue.weak : 0;
+    if (facts.blacklist) base += cfg.seller.blacklisted;
+    base += facts.markets.length * cfg.market.ofConcern;
+    for (const r of facts.riskPoints) base += Math.round(r.weight ?? cfg.market.riskPointDefault);
+    let goodsLo = 0;
+    let goodsHi = 0;
+    for (const g of facts.goods) {
+      if (g.niceClass < 32) goodsLo |= 1 << g.niceClass;
+      else goodsHi |= 1 << (g.niceClass - 32);
+    }
+    const keywordPresent = new Uint8Array(this.keywords.length);
+    for (let i = 0; i < compactText.length; i++) {
+      const starting = this.keywordsByFirst.get(compactText[i]);
+      if (starting) for (const k of starting) if (compactText.startsWith(this.keywords[k], i)) keywordPresent[k] = 1;
+    }
+    const authorisedFor = new Set<number>();
+    if (facts.sellerKey !== null) for (const i of this.authorisedByName.get(facts.sellerKey) ?? []) authorisedFor.add(i);
+    if (facts.sellerIdKey !== null) {
+      for (const a of this.authorisedById.get(facts.sellerIdKey) ?? []) {
+        if (a.platform === null || facts.platformKey === null || a.platform === facts.platformKey) authorisedFor.add(a.entry);
+      }
+    }
+    const col = facts.price !== null ? this.prices.get(facts.currency) : undefined;
+    return {
+      listing, compactText, facts, base, goodsLo, goodsHi, hasGoods: facts.goods.length > 0, keywordPresent, authorisedFor,
+      minPrice: col?.min ?? null, maxPrice: col?.max ?? null,
+    };
+  }
+
+  /** contextPoints of entry i in this listing */
+  points(i: number, lc: ListingContext, cfg: ScoringConfig): number {
+    if (this.flags[i] & GI || lc.listing.channel === 'trademark-gazette') return contextPoints(lc.listing, lc.compactText, this.entries[i], lc.facts, cfg);
+    let points = lc.base;
+    if (lc.minPrice !== null) {
+      const min = lc.minPrice[i];
+      if (!Number.isNaN(min)) {
+        const p = lc.facts.price!;
+        points += p < min * cfg.price.lowFraction ? cfg.price.veryLow : p < min ? cfg.price.belowMin : p <= lc.maxPrice![i] ? cfg.price.inRange : 0;
+      }
+    }
+    if (lc.authorisedFor.size && lc.authorisedFor.has(i)) points += cfg.seller.authorised;
+    let kw = false;
+    for (let k = this.keywordStart[i], end = this.keywordStart[i + 1]; k < end && !kw; k++) kw = lc.keywordPresent[this.keywordIds[k]] === 1;
+    if (kw) points += cfg.goods.keyword;
+    if (this.flags[i] & HAS_CLASSES && lc.hasGoods) {
+      if (this.classLo[i] & lc.goodsLo || this.classHi[i] & lc.goodsHi) points += cfg.goods.inClass;
+      else if (!kw) points += cfg.goods.outOfClass;
+    }
+    return points;
+  }
+}
+
