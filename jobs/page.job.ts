@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { parsePayload } from '../src/queues/queues.ts';
-import { finishPage, registerPages, storeSnapshot } from '../src/crawls/crawl-run.repository.ts';
+import { finishPage, registerPages, type SnapshotInput } from '../src/crawls/crawl-run.repository.ts';
 import { markGone, upsertListings } from '../src/listings/listing.repository.ts';
 import { isHostAllowed, type SourceDefinition } from '../crawlers/sources/source.schema.ts';
 import { runPage } from '../crawlers/runner/page-runner.ts';
@@ -33,7 +33,7 @@ export async function processPage(job: Job, deps: JobDeps): Promise<{ listings: 
 
   // every way out of a page (done, failed, past the last page) records it once; the last page
   // of a run closes the run
-  const pageDone = async (page: { ok: boolean; listings: number; sha256?: string; error?: string }) => {
+  const pageDone = async (page: { ok: boolean; listings: number; sha256?: string; error?: string; snapshot?: SnapshotInput }) => {
     const done = await finishPage(db, p.runId, { key, ...page });
     if (!done.runComplete) return;
     const run = await db.selectFrom('crawl_runs').select(['started_at', 'errors']).where('id', '=', p.runId).executeTakeFirstOrThrow();
@@ -67,9 +67,6 @@ export async function processPage(job: Job, deps: JobDeps): Promise<{ listings: 
   }
 
   let t = performance.now();
-  await storeSnapshot(db, { sha256: outcome.sha256, url: outcome.finalUrl, contentType: outcome.contentType ?? null, body: outcome.body });
-  timings.snapshot = performance.now() - t;
-  t = performance.now();
   const upserted = await upsertListings(db, source.id, def.platform, outcome.extracted.listings, { sellers: deps.sellers });
   timings.upsert = performance.now() - t;
   t = performance.now();
@@ -99,6 +96,7 @@ export async function processPage(job: Job, deps: JobDeps): Promise<{ listings: 
     ok: true,
     listings: upserted.length,
     sha256: outcome.sha256,
+    snapshot: { sha256: outcome.sha256, url: outcome.finalUrl, contentType: outcome.contentType ?? null, body: outcome.body },
     error: errors.length ? `${p.url}: ${errors.slice(0, 3).join('; ')}` : outcome.truncated ? `${p.url}: body truncated at cap` : undefined,
   });
   timings.finish = performance.now() - t;

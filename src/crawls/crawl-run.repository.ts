@@ -24,34 +24,41 @@ export async function registerPages(db: Kysely<Database>, runId: string, pages: 
     .execute();
 }
 
+export interface SnapshotInput {
+  sha256: string;
+  url: string;
+  contentType: string | null;
+  body: Buffer;
+}
+
 /**
- * Records a page as done, once: a retried page job that already finished changes nothing.
+ * Records a page as done, once: a retried page job that already finished changes nothing. The
+ * page's content-addressed snapshot, when given, is stored by the same statement.
  * The run is complete when no registered page is still queued; its totals are written then.
  * (Per-page counters on the run row would make every page of a run queue on one row lock.)
  */
 export async function finishPage(
   db: Kysely<Database>,
   runId: string,
-  page: { key: string; ok: boolean; listings: number; sha256?: string; error?: string },
+  page: { key: string; ok: boolean; listings: number; sha256?: string; error?: string; snapshot?: SnapshotInput },
 ): Promise<{ first: boolean; runComplete: boolean }> {
-  const done = await db
-    .updateTable('crawl_run_pages')
-    .set({ status: page.ok ? 'ok' : 'failed', snapshot_sha256: page.sha256 ?? null, listings: page.listings, error: page.error ?? null, done_at: new Date() })
-    .where('run_id', '=', runId)
-    .where('page_key', '=', page.key)
-    .where('status', '=', 'queued')
-    .returning('run_id')
-    .executeTakeFirst();
+  const s = page.snapshot;
+  const storeSnapshot = s
+    ? sql`with snapshot as (
+        insert into page_snapshots (sha256, url, content_type, bytes, body)
+        values (${s.sha256}, ${s.url}, ${s.contentType}, ${s.body.length}, ${s.body})
+        on conflict (sha256) do nothing) `
+    : sql``;
+  const updated = await sql<{ run_id: string }>`${storeSnapshot}
+    update crawl_run_pages set status = ${page.ok ? 'ok' : 'failed'}, snapshot_sha256 = ${page.sha256 ?? null},
+      listings = ${page.listings}, error = ${page.error ?? null}, done_at = now()
+    where run_id = ${runId} and page_key = ${page.key} and status = 'queued'
+    returning run_id`.execute(db);
+  const done = updated.rows[0];
   if (!done) return { first: false, runComplete: false };
-  const pending = await db
-    .selectFrom('crawl_run_pages')
-    .select('page_key')
-    .where('run_id', '=', runId)
-    .where('status', '=', 'queued')
-    .limit(1)
-    .executeTakeFirst();
-  if (pending) return { first: true, runComplete: false };
-  // several last pages may finish together: only one of them flips the run to finished
+  // a statement of its own, so that it sees this page's update committed: of several last pages
+  // finishing together at least one sees none queued, and only one of them flips the run (the
+  // totals are counted only then: the queued check gates the whole statement)
   const finished = await sql<{ id: string }>`
     update crawl_runs r set status = 'finished', finished_at = now(),
       pages = t.pages, pages_queued = t.pages, listings = t.listings, errors = t.errors, error_samples = t.samples
@@ -63,6 +70,7 @@ export async function finishPage(
       from crawl_run_pages where run_id = ${runId}
     ) t
     where r.id = ${runId} and r.status = 'running'
+      and not exists (select 1 from crawl_run_pages q where q.run_id = ${runId} and q.status = 'queued')
     returning r.id`.execute(db);
   return { first: true, runComplete: finished.rows.length > 0 };
 }
@@ -83,15 +91,4 @@ export async function listRuns(db: Kysely<Database>, opts: { sourceId?: string; 
     .limit(opts.limit);
   if (opts.sourceId) q = q.where('r.source_id', '=', opts.sourceId);
   return q.execute();
-}
-
-export async function storeSnapshot(
-  db: Kysely<Database>,
-  s: { sha256: string; url: string; contentType: string | null; body: Buffer },
-): Promise<void> {
-  await db
-    .insertInto('page_snapshots')
-    .values({ sha256: s.sha256, url: s.url, content_type: s.contentType, bytes: s.body.length, body: s.body })
-    .onConflict((oc) => oc.column('sha256').doNothing())
-    .execute();
 }
