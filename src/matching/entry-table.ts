@@ -5,6 +5,7 @@
 // entry do not. GI entries and trademark-gazette listings (origin, season, filer) take the full
 // contextPoints path. A test holds the two paths together.
 import type { ListingFacts } from './features.ts';
+import { byFirst } from './lexicon.ts';
 import { contextPoints, type CompiledEntry } from './scoring.ts';
 import type { ScoringConfig } from './scoring.config.ts';
 import type { Listing } from './watchlist.schema.ts';
@@ -40,7 +41,7 @@ export class EntryTable {
   private readonly keywordIds: Int32Array;
   /** distinct normalised keywords, and their ids by first character */
   private readonly keywords: string[] = [];
-  private readonly keywordsByFirst = new Map<string, number[]>();
+  private keywordsByFirst = new Map<number, number[]>();
   /** reference price range per currency (NaN where the entry has none in that currency) */
   private readonly prices = new Map<string, { min: Float64Array; max: Float64Array }>();
   /** entries by authorised seller name and by authorised seller id (with its platform) */
@@ -69,7 +70,6 @@ export class EntryTable {
         if (id === undefined) {
           keywordId.set(k.compact, (id = this.keywords.length));
           this.keywords.push(k.compact);
-          this.keywordsByFirst.set(k.compact[0], [...(this.keywordsByFirst.get(k.compact[0]) ?? []), id]);
         }
         ids.push(id);
       }
@@ -88,6 +88,7 @@ export class EntryTable {
       }
     });
     this.keywordStart[n] = ids.length;
+    this.keywordsByFirst = byFirst(this.keywords);
     this.keywordIds = Int32Array.from(ids);
   }
 
@@ -104,7 +105,7 @@ export class EntryTable {
     }
     const keywordPresent = new Uint8Array(this.keywords.length);
     for (let i = 0; i < compactText.length; i++) {
-      const starting = this.keywordsByFirst.get(compactText[i]);
+      const starting = this.keywordsByFirst.get(compactText.charCodeAt(i));
       if (starting) for (const k of starting) if (compactText.startsWith(this.keywords[k], i)) keywordPresent[k] = 1;
     }
     const authorisedFor = new Set<number>();

@@ -66,7 +66,7 @@ export function listingFacts(listing: Listing, compactTitle: string, lex: Lexico
   // the replica cues present, in the lexicon's order; found by first character
   const cueIdx: number[] = [];
   for (let i = 0; i < text.length; i++) {
-    const starting = lex.replicaCuesByFirst.get(text[i]);
+    const starting = lex.replicaCuesByFirst.get(text.charCodeAt(i));
     if (starting) for (const k of starting) if (!cueIdx.includes(k) && text.startsWith(lex.replicaCues[k].cue, i)) cueIdx.push(k);
   }
   const replicaCues = cueIdx.sort((a, b) => a - b).map((k) => lex.replicaCues[k]);
@@ -75,7 +75,7 @@ export function listingFacts(listing: Listing, compactTitle: string, lex: Lexico
   // again); found by first character, so the cost follows the text, not the word list
   const found: number[] = [];
   for (let i = 0; i < goodsText.length; i++) {
-    const starting = lex.niceKeywordsByFirst.get(goodsText[i]);
+    const starting = lex.niceKeywordsByFirst.get(goodsText.charCodeAt(i));
     if (starting) for (const k of starting) if (goodsText.startsWith(lex.niceKeywords[k].compact, i) && !found.includes(k)) found.push(k);
   }
   found.sort((a, b) => a - b);

@@ -15,17 +15,18 @@ export function cueForm(s: string): string {
   return s.normalize('NFKC').toLowerCase();
 }
 
-/** indexes of the words by their first character */
-function byFirst(words: string[]): Map<string, number[]> {
-  const map = new Map<string, number[]>();
-  words.forEach((w, i) => map.set(w[0], [...(map.get(w[0]) ?? []), i]));
+/** indexes of the words by the UTF-16 code of their first character (small-integer keys: a
+ *  text is scanned with charCodeAt, which makes no one-character strings to hash) */
+export function byFirst(words: string[]): Map<number, number[]> {
+  const map = new Map<number, number[]>();
+  words.forEach((w, i) => map.set(w.charCodeAt(0), [...(map.get(w.charCodeAt(0)) ?? []), i]));
   return map;
 }
 
 export interface Lexicon {
   replicaCues: { cue: string; strong: boolean }[];
   /** indexes into replicaCues by the first character of the cue */
-  replicaCuesByFirst: Map<string, number[]>;
+  replicaCuesByFirst: Map<number, number[]>;
   /** normalised (compact) form of generic + quality + place words */
   insertWords: Set<string>;
   giAffixes: Set<string>;
@@ -36,7 +37,7 @@ export interface Lexicon {
   commonEnglish: Set<string>;
   niceKeywords: { word: string; compact: string; niceClass: number }[];
   /** indexes into niceKeywords by the first character of their compact form */
-  niceKeywordsByFirst: Map<string, number[]>;
+  niceKeywordsByFirst: Map<number, number[]>;
   dictionary: Set<string>;
 }
 
