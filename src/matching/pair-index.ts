@@ -61,7 +61,10 @@ export class PairIndexBuilder {
       }
     }
     const blockStart = new Uint32Array(width + 1);
-    const uniqSecond = new Int32Array(u);
+    // the han tables' seconds are character ids: two bytes each halve the block a lookup reads
+    let maxSecond = 0;
+    for (let k = 0; k < n; k++) maxSecond = Math.max(maxSecond, Math.floor(packed[k] / POSTING_LIMIT));
+    const uniqSecond = maxSecond < 0x10000 ? new Uint16Array(u) : new Int32Array(u);
     const uniqStart = new Uint32Array(u + 1);
     const values = new Int32Array(v);
     u = 0;
@@ -90,7 +93,7 @@ export class PairIndexBuilder {
 export class PairIndex {
   constructor(
     private readonly blockStart: Uint32Array,
-    private readonly uniqSecond: Int32Array,
+    private readonly uniqSecond: Uint16Array | Int32Array,
     private readonly uniqStart: Uint32Array,
     readonly values: Int32Array,
   ) {}

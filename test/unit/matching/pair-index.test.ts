@@ -35,6 +35,16 @@ describe('PairIndex', () => {
     expect(() => b.add(0, 0, 2 ** 26)).toThrow(RangeError);
   });
 
+  it('keeps seconds beyond two bytes', () => {
+    const b = new PairIndexBuilder();
+    b.add(1, 100_000, 5);
+    b.add(1, 7, 6);
+    const index = b.freeze();
+    expect(index.get(1, 100_000)).toEqual([5]);
+    expect(index.get(1, 7)).toEqual([6]);
+    expect(index.find(1, 100_000 - 65_536)).toBe(-1);
+  });
+
   it('an empty index finds nothing', () => {
     const index = new PairIndexBuilder().freeze();
     expect(index.find(0, 0)).toBe(-1);
