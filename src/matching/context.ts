@@ -6,7 +6,7 @@ import type { Lexicon } from './lexicon.ts';
  * A dictionary word longer than the hit that contains it wins over the mark (小米粥 is
  * porridge, not 小米) unless what it adds is a generic, place or product word (小米手机).
  */
-export function ordinaryWordAround(t: string, s: number, e: number, lex: Lexicon, productWords: ReadonlySet<string>): string | null {
+export function ordinaryWordAround(t: string, s: number, e: number, lex: Lexicon, productWords: readonly string[]): string | null {
   for (let a = Math.max(0, s - 3); a <= s; a++) {
     for (let b = e; b <= Math.min(t.length, e + 3); b++) {
       if (a === s && b === e) continue;
@@ -16,7 +16,7 @@ export function ordinaryWordAround(t: string, s: number, e: number, lex: Lexicon
       const added = [t.slice(a, s), t.slice(e, b)].filter(Boolean);
       // the mark joined to a word of its own (格力空调, 小米手机) is still the mark; a single
       // character that turns it into something else (小米粥) is not
-      const harmless = added.every((x) => lex.insertWords.has(x) || lex.giAffixes.has(x) || productWords.has(x) ||
+      const harmless = added.every((x) => lex.insertWords.has(x) || lex.giAffixes.has(x) || productWords.includes(x) ||
         lex.niceKeywords.some((k) => k.compact === x) || (x.length >= 2 && lex.dictionary.has(x)));
       if (!harmless) return w;
     }

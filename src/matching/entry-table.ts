@@ -4,7 +4,7 @@
 // keyword, class, price and seller objects costs more than the arithmetic; a few array reads per
 // entry do not. GI entries and trademark-gazette listings (origin, season, filer) take the full
 // contextPoints path. A test holds the two paths together.
-import type { ListingFacts } from './features.ts';
+import { authorisedKeys, normCurrency, type ListingFacts } from './features.ts';
 import { byFirst } from './lexicon.ts';
 import { contextPoints, type CompiledEntry } from './scoring.ts';
 import type { ScoringConfig } from './scoring.config.ts';
@@ -59,7 +59,7 @@ export class EntryTable {
     entries.forEach((ce, i) => {
       const e = ce.entry;
       if (e.kind === 'gi') this.flags[i] |= GI;
-      if (ce.niceClasses.size) this.flags[i] |= HAS_CLASSES;
+      if (ce.niceClasses.length) this.flags[i] |= HAS_CLASSES;
       for (const c of ce.niceClasses) {
         if (c < 32) this.classLo[i] |= 1 << c;
         else this.classHi[i] |= 1 << (c - 32);
@@ -74,15 +74,16 @@ export class EntryTable {
         ids.push(id);
       }
       // the first reference range in a currency is the one priceStatus uses
-      for (const p of ce.prices) {
-        let col = this.prices.get(p.currency);
-        if (!col) this.prices.set(p.currency, (col = { min: new Float64Array(n).fill(Number.NaN), max: new Float64Array(n).fill(Number.NaN) }));
+      for (const p of e.referencePrices) {
+        const currency = normCurrency(p.currency);
+        let col = this.prices.get(currency);
+        if (!col) this.prices.set(currency, (col = { min: new Float64Array(n).fill(Number.NaN), max: new Float64Array(n).fill(Number.NaN) }));
         if (Number.isNaN(col.min[i])) {
           col.min[i] = p.min;
           col.max[i] = p.max;
         }
       }
-      for (const a of ce.authorised) {
+      for (const a of authorisedKeys(e)) {
         if (a.name !== null) this.authorisedByName.set(a.name, [...(this.authorisedByName.get(a.name) ?? []), i]);
         if (a.id !== null) this.authorisedById.set(a.id, [...(this.authorisedById.get(a.id) ?? []), { entry: i, platform: a.platform }]);
       }

@@ -52,15 +52,6 @@ export function authorisedKeys(entry: WatchlistEntry): AuthorisedKeys[] {
   return entry.authorisedSellers.map((a) => ({ id: keyOf(a.sellerId), platform: keyOf(a.platform), name: keyOf(a.sellerName) }));
 }
 
-/** isAuthorisedSeller over keys made in advance (the listing's from ListingFacts) */
-export function isAuthorisedKeys(facts: Pick<ListingFacts, 'sellerKey' | 'sellerIdKey' | 'platformKey'>, sellers: AuthorisedKeys[]): boolean {
-  for (const a of sellers) {
-    if (a.id !== null && a.id === facts.sellerIdKey && (a.platform === null || facts.platformKey === null || a.platform === facts.platformKey)) return true;
-    if (a.name !== null && a.name === facts.sellerKey) return true;
-  }
-  return false;
-}
-
 export function listingFacts(listing: Listing, compactTitle: string, lex: Lexicon, blacklist: BlacklistEntry[], markets: MarketOfConcern[], riskPoints: RiskPoint[]): ListingFacts {
   const text = cueForm(`${listing.title} ${listing.description ?? ''}`);
   // the replica cues present, in the lexicon's order; found by first character

@@ -2,7 +2,7 @@
 // against it — pure and synchronous, no I/O (the compiled index holds everything it needs).
 import { descriptiveCue, ordinaryWordAround, straddlesWords } from './context.ts';
 import type { Judgement, MatchKind } from './examiner.ts';
-import { authorisedKeys, listingFacts, normCurrency, type ListingFacts } from './features.ts';
+import { listingFacts, type ListingFacts } from './features.ts';
 import { EntryTable, type ListingContext } from './entry-table.ts';
 import { getLexicon, type Lexicon } from './lexicon.ts';
 import { NameIndex, type RawHit, type ScanGate } from './name-index.ts';
@@ -39,7 +39,7 @@ export interface Matcher {
 }
 
 const MAX_DESCRIPTION = 3000;
-const NO_WORDS: ReadonlySet<string> = new Set();
+const NO_WORDS: readonly string[] = [];
 
 interface Hit extends RawHit {
   entryIdx: number;
@@ -56,7 +56,7 @@ function contextualise(raw: RawHit[], n: Normalised, index: NameIndex, entries: 
     let descriptive: string | null = null;
     if (judgement.similar) {
       if (pat.han) {
-        const words = entries ? entries[pat.entryIdx].keywordSet : NO_WORDS;
+        const words = entries ? entries[pat.entryIdx].keywords.map((k) => k.compact) : NO_WORDS;
         const ordinary = ordinaryWordAround(n.compact, h.cStart, h.cEnd, lex, words);
         const straddle = ordinary ? null : straddlesWords(n.compact, h.cStart, h.cEnd, lex);
         if (ordinary) {
@@ -96,9 +96,7 @@ export function compileMatcher(snapshot: WatchlistSnapshotInput | WatchlistSnaps
     for (const a of entry.aliases) index.add(i, a, 'alias', isGi, entry.name);
     const keywords = entry.keywords.map((w) => ({ word: w, compact: compactOf(w) })).filter((k) => k.compact.length > 0);
     return {
-      entry, keywords, keywordSet: new Set(keywords.map((k) => k.compact)), niceClasses: new Set(entry.niceClasses),
-      prices: entry.referencePrices.map((p) => ({ currency: normCurrency(p.currency), min: p.min, max: p.max })),
-      authorised: authorisedKeys(entry),
+      entry, keywords, niceClasses: [...new Set(entry.niceClasses)],
     };
   });
   index.freeze();

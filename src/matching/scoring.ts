@@ -1,7 +1,7 @@
 // The listing score: each feature becomes a reason with its points and a sentence; the score is
 // their sum, clamped to 0–100. Nothing else adds points.
 import type { Judgement, MatchKind } from './examiner.ts';
-import { formatMoney, giOrigin, isAuthorisedKeys, isAuthorisedSeller, priceStatus, type AuthorisedKeys, type ListingFacts } from './features.ts';
+import { formatMoney, giOrigin, isAuthorisedSeller, priceStatus, type ListingFacts } from './features.ts';
 import type { ScoringConfig } from './scoring.config.ts';
 import type { Listing, WatchlistEntry } from './watchlist.schema.ts';
 
@@ -17,12 +17,8 @@ export interface CompiledEntry {
   entry: WatchlistEntry;
   /** normalised product keywords of the entry */
   keywords: { word: string; compact: string }[];
-  keywordSet: ReadonlySet<string>;
-  niceClasses: Set<number>;
-  /** reference prices with normalised currencies and authorised sellers in compared form:
-   *  what contextPoints reads instead of the entry */
-  prices: { currency: string; min: number; max: number }[];
-  authorised: AuthorisedKeys[];
+  /** the entry's Nice classes (arrays, not sets: 100,000 entries hold one or two each) */
+  niceClasses: readonly number[];
 }
 
 const markLabel = (e: WatchlistEntry) => (e.kind === 'gi' ? '地理标志' : '注册商标');
@@ -89,8 +85,8 @@ export function contextReasons(listing: Listing, compactText: string, ce: Compil
 
   const kw = ce.keywords.find((k) => compactText.includes(k.compact));
   if (kw) reasons.push({ code: 'goods.keyword', points: cfg.goods.keyword, text: !withText ? '' : `标题含该${markLabel(e)}指定商品词 '${kw.word}'` });
-  if (ce.niceClasses.size && facts.goods.length) {
-    const inClass = facts.goods.find((g) => ce.niceClasses.has(g.niceClass));
+  if (ce.niceClasses.length && facts.goods.length) {
+    const inClass = facts.goods.find((g) => ce.niceClasses.includes(g.niceClass));
     const classes = withText ? [...ce.niceClasses].sort((a, b) => a - b).map((c) => `第${c}类`).join('、') : '';
     if (inClass) reasons.push({ code: 'goods.in-class', points: cfg.goods.inClass, text: !withText ? '' : `商品 '${inClass.word}' 属第${inClass.niceClass}类，在该商标核定的${classes}内` });
     else if (!kw) {
@@ -126,30 +122,26 @@ export function contextReasons(listing: Listing, compactText: string, ce: Compil
 }
 
 /**
- * The sum of contextReasons' points without making the reasons: asked for every candidate entry
- * of a listing (can it still alert?), so it reads only what compileMatcher prepared. Must equal
- * contextReasons(…).reduce(points); a test holds the two together.
+ * The sum of contextReasons' points without making the reasons (the entry table's path for GI
+ * entries and gazette listings). Must equal contextReasons(…).reduce(points); a test holds the
+ * two together.
  */
 export function contextPoints(listing: Listing, compactText: string, ce: CompiledEntry, facts: ListingFacts, cfg: ScoringConfig): number {
   const e = ce.entry;
   let points = facts.strongCues.length ? cfg.replicaCue.strong : facts.weakCues.length ? cfg.replicaCue.weak : 0;
-  if (facts.price !== null) {
-    for (const ref of ce.prices) {
-      if (ref.currency !== facts.currency) continue;
-      const p = facts.price;
-      points += p < ref.min * cfg.price.lowFraction ? cfg.price.veryLow : p < ref.min ? cfg.price.belowMin : p <= ref.max ? cfg.price.inRange : 0;
-      break;
-    }
-  }
-  const authorised = ce.authorised.length > 0 && isAuthorisedKeys(facts, ce.authorised);
+  const p = priceStatus(listing, e, cfg.price.lowFraction);
+  if (p.status === 'very-low') points += cfg.price.veryLow;
+  else if (p.status === 'below-min') points += cfg.price.belowMin;
+  else if (p.status === 'in-range') points += cfg.price.inRange;
+  const authorised = isAuthorisedSeller(listing, e);
   if (authorised) points += cfg.seller.authorised;
   if (facts.blacklist) points += cfg.seller.blacklisted;
   let kw = false;
   for (const k of ce.keywords) if ((kw = compactText.includes(k.compact))) break;
   if (kw) points += cfg.goods.keyword;
-  if (ce.niceClasses.size && facts.goods.length) {
+  if (ce.niceClasses.length && facts.goods.length) {
     let inClass = false;
-    for (const g of facts.goods) if ((inClass = ce.niceClasses.has(g.niceClass))) break;
+    for (const g of facts.goods) if ((inClass = ce.niceClasses.includes(g.niceClass))) break;
     if (inClass) points += cfg.goods.inClass;
     else if (!kw) points += cfg.goods.outOfClass;
   }
