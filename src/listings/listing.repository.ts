@@ -143,8 +143,13 @@ export async function upsertListings(
         external_id text, url text, title text, price numeric, currency text, seller_id bigint, seller_name text,
         region_code text, country_code text, images jsonb, category text, raw jsonb, content_hash text)
     ), old as (
+      -- one lookup by key per input row: as a plain join the planner, whose statistics lag behind
+      -- a table a crawl is filling, scanned every listing of the source for every page (the
+      -- limit keeps the lateral subquery from being flattened back into that join)
       select l.external_id, l.title, l.price, l.currency, l.seller_name, l.content_hash
-      from listings l join input i on l.source_id = ${sourceId} and l.external_id = i.external_id
+      from input i cross join lateral (
+        select * from listings l where l.source_id = ${sourceId} and l.external_id = i.external_id limit 1
+      ) l
     ), up as (
       insert into listings (source_id, external_id, url, title, price, currency, seller_id, seller_name, region_code,
                             country_code, images, category, raw, content_hash)
