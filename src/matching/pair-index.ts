@@ -9,6 +9,8 @@
 const POSTING_LIMIT = 2 ** 26;
 
 const CHUNK = 1 << 16;
+const FILTER_BITS = 4096;
+const FILTER_WORDS = FILTER_BITS / 32;
 
 export class PairIndexBuilder {
   // typed columns in fixed chunks: millions of entries at 100,000 names, so no per-entry objects,
@@ -86,7 +88,16 @@ export class PairIndexBuilder {
     }
     blockStart[width] = u;
     uniqStart[u] = v;
-    return new PairIndex(blockStart, uniqSecond, uniqStart, values);
+    // per first key, a bit per (second mod FILTER_BITS): most lookups of a scan miss, and one
+    // bit read answers them without the binary search through the block
+    const filter = new Uint32Array(width * FILTER_WORDS);
+    for (let f = 0; f < width; f++) {
+      for (let k = blockStart[f]; k < blockStart[f + 1]; k++) {
+        const bit = uniqSecond[k] & (FILTER_BITS - 1);
+        filter[f * FILTER_WORDS + (bit >>> 5)] |= 1 << (bit & 31);
+      }
+    }
+    return new PairIndex(blockStart, uniqSecond, uniqStart, values, filter);
   }
 }
 
@@ -96,6 +107,7 @@ export class PairIndex {
     private readonly uniqSecond: Uint16Array | Int32Array,
     private readonly uniqStart: Uint32Array,
     readonly values: Int32Array,
+    private readonly filter: Uint32Array,
   ) {}
 
   /** number of distinct (first, second) keys */
@@ -106,6 +118,8 @@ export class PairIndex {
   /** the entry of (first, second), or -1; its values are values[start(e)] up to values[end(e)] */
   find(first: number, second: number): number {
     if (first + 1 >= this.blockStart.length) return -1;
+    const bit = second & (FILTER_BITS - 1);
+    if ((this.filter[first * FILTER_WORDS + (bit >>> 5)] & (1 << (bit & 31))) === 0) return -1;
     let lo = this.blockStart[first];
     let hi = this.blockStart[first + 1];
     const keys = this.uniqSecond;
@@ -139,6 +153,6 @@ export class PairIndex {
   }
 
   get byteLength(): number {
-    return this.blockStart.byteLength + this.uniqSecond.byteLength + this.uniqStart.byteLength + this.values.byteLength;
+    return this.blockStart.byteLength + this.uniqSecond.byteLength + this.uniqStart.byteLength + this.values.byteLength + this.filter.byteLength;
   }
 }
