@@ -56,66 +56,67 @@ export function maxNamePoints(similarity: number, cfg: ScoringConfig): number {
   return Math.round(w * similarity);
 }
 
-/** every reason about the listing and the entry other than the name match itself; without
- *  text when only the points are wanted (deciding whether a candidate can still alert) */
-export function contextReasons(listing: Listing, compactText: string, ce: CompiledEntry, facts: ListingFacts, cfg: ScoringConfig, withText = true): Reason[] {
+/** every reason about the listing and the entry other than the name match itself (the gate
+ *  that asks whether a candidate can still alert sums the same points without the sentences:
+ *  EntryTable.points and contextPoints) */
+export function contextReasons(listing: Listing, compactText: string, ce: CompiledEntry, facts: ListingFacts, cfg: ScoringConfig): Reason[] {
   const e = ce.entry;
   const reasons: Reason[] = [];
   const { strongCues: strong, weakCues: weak } = facts;
-  if (strong.length) reasons.push({ code: 'replica.strong', points: cfg.replicaCue.strong, text: !withText ? '' : `标题或描述含售假暗语 ${strong.map((c) => `'${c.cue}'`).join('、')}` });
-  else if (weak.length) reasons.push({ code: 'replica.weak', points: cfg.replicaCue.weak, text: !withText ? '' : `标题或描述含疑似仿冒用语 ${weak.map((c) => `'${c.cue}'`).join('、')}` });
+  if (strong.length) reasons.push({ code: 'replica.strong', points: cfg.replicaCue.strong, text: `标题或描述含售假暗语 ${strong.map((c) => `'${c.cue}'`).join('、')}` });
+  else if (weak.length) reasons.push({ code: 'replica.weak', points: cfg.replicaCue.weak, text: `标题或描述含疑似仿冒用语 ${weak.map((c) => `'${c.cue}'`).join('、')}` });
 
   const p = priceStatus(listing, e, cfg.price.lowFraction);
   if (p.status !== 'unknown') {
-    const price = withText ? formatMoney(p.price, p.currency) : '';
-    const min = withText ? formatMoney(p.min, p.currency) : '';
+    const price = formatMoney(p.price, p.currency);
+    const min = formatMoney(p.min, p.currency);
     const pct = Math.round(cfg.price.lowFraction * 100);
-    if (p.status === 'very-low') reasons.push({ code: 'price.very-low', points: cfg.price.veryLow, text: !withText ? '' : `售价 ${price} 低于参考价下限 ${min} 的 ${pct}%` });
-    else if (p.status === 'below-min') reasons.push({ code: 'price.below-min', points: cfg.price.belowMin, text: !withText ? '' : `售价 ${price} 低于参考价下限 ${min}` });
-    else if (p.status === 'in-range') reasons.push({ code: 'price.in-range', points: cfg.price.inRange, text: !withText ? '' : `售价 ${price} 在参考价区间 ${min}–${formatMoney(p.max, p.currency)} 内` });
+    if (p.status === 'very-low') reasons.push({ code: 'price.very-low', points: cfg.price.veryLow, text: `售价 ${price} 低于参考价下限 ${min} 的 ${pct}%` });
+    else if (p.status === 'below-min') reasons.push({ code: 'price.below-min', points: cfg.price.belowMin, text: `售价 ${price} 低于参考价下限 ${min}` });
+    else if (p.status === 'in-range') reasons.push({ code: 'price.in-range', points: cfg.price.inRange, text: `售价 ${price} 在参考价区间 ${min}–${formatMoney(p.max, p.currency)} 内` });
   }
 
   if (isAuthorisedSeller(listing, e)) {
-    reasons.push({ code: 'seller.authorised', points: cfg.seller.authorised, text: !withText ? '' : `卖家 '${listing.seller ?? listing.sellerId}' 是权利人登记的授权销售方` });
+    reasons.push({ code: 'seller.authorised', points: cfg.seller.authorised, text: `卖家 '${listing.seller ?? listing.sellerId}' 是权利人登记的授权销售方` });
   }
   if (facts.blacklist) {
     const who = facts.blacklist.sellerName ?? facts.blacklist.companyName ?? facts.blacklist.sellerId ?? listing.seller ?? '';
-    reasons.push({ code: 'seller.blacklisted', points: cfg.seller.blacklisted, text: !withText ? '' : `卖家 '${who}' 在黑名单中${facts.blacklist.reason ? `（${facts.blacklist.reason}）` : ''}` });
+    reasons.push({ code: 'seller.blacklisted', points: cfg.seller.blacklisted, text: `卖家 '${who}' 在黑名单中${facts.blacklist.reason ? `（${facts.blacklist.reason}）` : ''}` });
   }
 
   const kw = ce.keywords.find((k) => compactText.includes(k.compact));
-  if (kw) reasons.push({ code: 'goods.keyword', points: cfg.goods.keyword, text: !withText ? '' : `标题含该${markLabel(e)}指定商品词 '${kw.word}'` });
+  if (kw) reasons.push({ code: 'goods.keyword', points: cfg.goods.keyword, text: `标题含该${markLabel(e)}指定商品词 '${kw.word}'` });
   if (ce.niceClasses.length && facts.goods.length) {
     const inClass = facts.goods.find((g) => ce.niceClasses.includes(g.niceClass));
-    const classes = withText ? [...ce.niceClasses].sort((a, b) => a - b).map((c) => `第${c}类`).join('、') : '';
-    if (inClass) reasons.push({ code: 'goods.in-class', points: cfg.goods.inClass, text: !withText ? '' : `商品 '${inClass.word}' 属第${inClass.niceClass}类，在该商标核定的${classes}内` });
+    const classes = [...ce.niceClasses].sort((a, b) => a - b).map((c) => `第${c}类`).join('、');
+    if (inClass) reasons.push({ code: 'goods.in-class', points: cfg.goods.inClass, text: `商品 '${inClass.word}' 属第${inClass.niceClass}类，在该商标核定的${classes}内` });
     else if (!kw) {
       const g = facts.goods[0];
-      reasons.push({ code: 'goods.out-of-class', points: cfg.goods.outOfClass, text: !withText ? '' : `商品 '${g.word}' 属第${g.niceClass}类，不在该商标核定的${classes}内` });
+      reasons.push({ code: 'goods.out-of-class', points: cfg.goods.outOfClass, text: `商品 '${g.word}' 属第${g.niceClass}类，不在该商标核定的${classes}内` });
     }
   }
 
   const origin = giOrigin(facts, e);
-  const where = !withText ? '' : facts.regionName ? `${facts.regionName}（${facts.regionCode}）` : `${facts.regionCode}`;
-  if (origin === 'outside') reasons.push({ code: 'gi.outside', points: cfg.gi.outsideRegion, text: !withText ? '' : `卖家所在地 ${where} 不在地理标志 '${e.name}' 的保护区域内` });
-  else if (origin === 'inside') reasons.push({ code: 'gi.inside', points: cfg.gi.insideRegion, text: !withText ? '' : `卖家所在地 ${where} 在地理标志 '${e.name}' 的保护区域内` });
-  else if (origin === 'unknown') reasons.push({ code: 'gi.unknown', points: 0, text: withText ? '卖家所在地未知，无法核对地理标志产地' : '' });
+  const where = facts.regionName ? `${facts.regionName}（${facts.regionCode}）` : `${facts.regionCode}`;
+  if (origin === 'outside') reasons.push({ code: 'gi.outside', points: cfg.gi.outsideRegion, text: `卖家所在地 ${where} 不在地理标志 '${e.name}' 的保护区域内` });
+  else if (origin === 'inside') reasons.push({ code: 'gi.inside', points: cfg.gi.insideRegion, text: `卖家所在地 ${where} 在地理标志 '${e.name}' 的保护区域内` });
+  else if (origin === 'unknown') reasons.push({ code: 'gi.unknown', points: 0, text: '卖家所在地未知，无法核对地理标志产地' });
   const season = e.gi?.seasonMonths ?? [];
   if (e.kind === 'gi' && season.length && facts.month !== null && !season.includes(facts.month)) {
-    reasons.push({ code: 'gi.out-of-season', points: cfg.gi.outOfSeason, text: !withText ? '' : `${facts.month}月不在 '${e.name}' 的上市季节（${[...season].sort((a, b) => a - b).join('、')}月）` });
+    reasons.push({ code: 'gi.out-of-season', points: cfg.gi.outOfSeason, text: `${facts.month}月不在 '${e.name}' 的上市季节（${[...season].sort((a, b) => a - b).join('、')}月）` });
   }
 
   if (listing.channel === 'trademark-gazette' && !isAuthorisedSeller(listing, e) && !(e.owner && listing.seller && listing.seller.trim() === e.owner.trim())) {
     const who = listing.seller ? `'${listing.seller}' ` : '';
-    reasons.push({ code: 'filing.third-party', points: cfg.filing.thirdParty, text: !withText ? '' : `商标公告中申请人 ${who}并非权利人，申请注册与 '${e.name}' 近似的商标（疑似抢注）` });
+    reasons.push({ code: 'filing.third-party', points: cfg.filing.thirdParty, text: `商标公告中申请人 ${who}并非权利人，申请注册与 '${e.name}' 近似的商标（疑似抢注）` });
   }
 
   for (const m of facts.markets) {
-    reasons.push({ code: 'market.of-concern', points: cfg.market.ofConcern, text: !withText ? '' : `来源属重点关注市场 '${m.name}'${m.reason ? `（${m.reason}）` : ''}` });
+    reasons.push({ code: 'market.of-concern', points: cfg.market.ofConcern, text: `来源属重点关注市场 '${m.name}'${m.reason ? `（${m.reason}）` : ''}` });
   }
   for (const r of facts.riskPoints) {
     const what = [r.channel, r.category, r.regionCode].filter(Boolean).join('/');
-    reasons.push({ code: 'risk-point', points: Math.round(r.weight ?? cfg.market.riskPointDefault), text: !withText ? '' : `命中侵权易发风险点 ${what}${r.reason ? `（${r.reason}）` : ''}` });
+    reasons.push({ code: 'risk-point', points: Math.round(r.weight ?? cfg.market.riskPointDefault), text: `命中侵权易发风险点 ${what}${r.reason ? `（${r.reason}）` : ''}` });
   }
 
   return reasons;
