@@ -5,7 +5,7 @@
 // entry do not. GI entries and trademark-gazette listings (origin, season, filer) take the full
 // contextPoints path. A test holds the two paths together.
 import { authorisedKeys, normCurrency, type ListingFacts } from './features.ts';
-import { byFirst } from './lexicon.ts';
+import { byFirst, type FirstCharIndex } from './lexicon.ts';
 import { contextPoints, type CompiledEntry } from './scoring.ts';
 import type { ScoringConfig } from './scoring.config.ts';
 import type { Listing } from './watchlist.schema.ts';
@@ -41,7 +41,7 @@ export class EntryTable {
   private readonly keywordIds: Int32Array;
   /** distinct normalised keywords, and their ids by first character */
   private readonly keywords: string[] = [];
-  private keywordsByFirst = new Map<number, number[]>();
+  private keywordsByFirst: FirstCharIndex;
   /** reference price range per currency (NaN where the entry has none in that currency) */
   private readonly prices = new Map<string, { min: Float64Array; max: Float64Array }>();
   /** entries by authorised seller name and by authorised seller id (with its platform) */

@@ -52,73 +52,139 @@ export function authorisedKeys(entry: WatchlistEntry): AuthorisedKeys[] {
   return entry.authorisedSellers.map((a) => ({ id: keyOf(a.sellerId), platform: keyOf(a.platform), name: keyOf(a.sellerName) }));
 }
 
-export function listingFacts(listing: Listing, compactTitle: string, lex: Lexicon, blacklist: BlacklistEntry[], markets: MarketOfConcern[], riskPoints: RiskPoint[]): ListingFacts {
-  const text = cueForm(`${listing.title} ${listing.description ?? ''}`);
-  // the replica cues present, in the lexicon's order; found by first character
-  const cueIdx: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const starting = lex.replicaCuesByFirst.get(text.charCodeAt(i));
-    if (starting) for (const k of starting) if (!cueIdx.includes(k) && text.startsWith(lex.replicaCues[k].cue, i)) cueIdx.push(k);
+/** a blacklist with its compared forms worked out once (per blacklist array, kept weakly) */
+interface BlacklistKeys { entry: BlacklistEntry; sellerId: string | null; platform: string | null; sellerName: string | null; companyName: string | null; phone: string | null }
+const blacklistKeys = new WeakMap<BlacklistEntry[], BlacklistKeys[]>();
+function keysOfBlacklist(blacklist: BlacklistEntry[]): BlacklistKeys[] {
+  let keys = blacklistKeys.get(blacklist);
+  if (!keys) {
+    keys = blacklist.map((b) => {
+      const digits = b.phone ? b.phone.replace(/\D/g, '') : '';
+      return { entry: b, sellerId: keyOf(b.sellerId), platform: keyOf(b.platform), sellerName: keyOf(b.sellerName), companyName: keyOf(b.companyName), phone: digits.length >= 7 ? digits : null };
+    });
+    blacklistKeys.set(blacklist, keys);
   }
-  const replicaCues = cueIdx.sort((a, b) => a - b).map((k) => lex.replicaCues[k]);
-  const goodsText = `${listing.category ?? ''}${compactTitle}`.toLowerCase();
-  // the goods words present, longest first (a word inside a longer one found is not counted
-  // again); found by first character, so the cost follows the text, not the word list
-  const found: number[] = [];
-  for (let i = 0; i < goodsText.length; i++) {
-    const starting = lex.niceKeywordsByFirst.get(goodsText.charCodeAt(i));
-    if (starting) for (const k of starting) if (goodsText.startsWith(lex.niceKeywords[k].compact, i) && !found.includes(k)) found.push(k);
+  return keys;
+}
+
+const NO_CUES: { cue: string; strong: boolean }[] = [];
+
+/**
+ * The listing's facts. Region, risk points and month are asked for by GI entries and region
+ * risk points only, so they are worked out on first use (prototype getters: nothing is
+ * allocated per listing for them until then).
+ */
+class Facts implements ListingFacts {
+  text: string;
+  replicaCues: { cue: string; strong: boolean }[];
+  strongCues: { cue: string; strong: boolean }[];
+  weakCues: { cue: string; strong: boolean }[];
+  goods: { word: string; niceClass: number }[];
+  blacklist: BlacklistEntry | null;
+  markets: MarketOfConcern[];
+  sellerKey: string | null;
+  sellerIdKey: string | null;
+  platformKey: string | null;
+  price: number | null;
+  currency: string;
+  private region: { code: string | null; name: string | null } | undefined = undefined;
+  private riskHits: RiskPoint[] | undefined = undefined;
+  private monthValue: number | null | undefined = undefined;
+
+  constructor(private readonly listing: Listing, compactTitle: string, lex: Lexicon, blacklist: BlacklistEntry[], markets: MarketOfConcern[], private readonly allRiskPoints: RiskPoint[]) {
+    const text = (this.text = cueForm(listing.description ? `${listing.title} ${listing.description}` : `${listing.title} `));
+    // the replica cues present, in the lexicon's order; found by first character
+    let cueIdx: number[] | null = null;
+    const cuesByFirst = lex.replicaCuesByFirst;
+    for (let i = 0; i < text.length; i++) {
+      const starting = cuesByFirst.get(text.charCodeAt(i));
+      if (starting) for (const k of starting) if (!cueIdx?.includes(k) && text.startsWith(lex.replicaCues[k].cue, i)) (cueIdx ??= []).push(k);
+    }
+    if (cueIdx) {
+      this.replicaCues = cueIdx.sort((a, b) => a - b).map((k) => lex.replicaCues[k]);
+      this.strongCues = this.replicaCues.filter((c) => c.strong);
+      this.weakCues = this.replicaCues.filter((c) => !c.strong);
+    } else this.replicaCues = this.strongCues = this.weakCues = NO_CUES;
+    // the goods words present, longest first (a word inside a longer one found is not counted
+    // again); found by first character, so the cost follows the text, not the word list
+    const goodsText = (listing.category ? `${listing.category}${compactTitle}` : compactTitle).toLowerCase();
+    let found: number[] | null = null;
+    const goodsByFirst = lex.niceKeywordsByFirst;
+    for (let i = 0; i < goodsText.length; i++) {
+      const starting = goodsByFirst.get(goodsText.charCodeAt(i));
+      if (starting) for (const k of starting) if (goodsText.startsWith(lex.niceKeywords[k].compact, i) && !found?.includes(k)) (found ??= []).push(k);
+    }
+    const goods: { word: string; niceClass: number }[] = [];
+    if (found) {
+      found.sort((a, b) => a - b);
+      for (const i of found) {
+        const k = lex.niceKeywords[i];
+        if (!goods.some((g) => g.word.includes(k.word))) goods.push({ word: k.word, niceClass: k.niceClass });
+      }
+    }
+    this.goods = goods;
+    this.sellerKey = keyOf(listing.seller);
+    this.sellerIdKey = keyOf(listing.sellerId);
+    this.platformKey = keyOf(listing.platform);
+    this.blacklist = null;
+    if (blacklist.length) {
+      let phoneText: string | undefined;
+      for (const b of keysOfBlacklist(blacklist)) {
+        if ((b.sellerId !== null && b.sellerId === this.sellerIdKey && (b.platform === null || this.platformKey === null || b.platform === this.platformKey)) ||
+          (b.sellerName !== null && b.sellerName === this.sellerKey) ||
+          (b.companyName !== null && b.companyName === this.sellerKey) ||
+          (b.phone !== null && (phoneText ??= text.replace(/[\s-]/g, '')).includes(b.phone))) {
+          this.blacklist = b.entry;
+          break;
+        }
+      }
+    }
+    this.markets = markets.length ? marketsOf(listing, markets) : (markets as MarketOfConcern[]);
+    this.price = listing.price !== null && listing.price !== undefined && Number.isFinite(listing.price) ? listing.price : null;
+    this.currency = normCurrency(listing.currency ?? 'CNY');
   }
-  found.sort((a, b) => a - b);
-  const goods: { word: string; niceClass: number }[] = [];
-  for (const i of found) {
-    const k = lex.niceKeywords[i];
-    if (!goods.some((g) => g.word.includes(k.word))) goods.push({ word: k.word, niceClass: k.niceClass });
+
+  private where(): { code: string | null; name: string | null } {
+    return (this.region ??= listingRegion(this.listing));
   }
-  // where the seller is, the risk points and the month are asked for GI entries and region
-  // risk points only: worked out on first use
-  let region: { code: string | null; name: string | null } | undefined;
-  const whereIs = () => (region ??= listingRegion(listing));
-  const bl = blacklist.find((b) =>
-    (b.sellerId && same(b.sellerId, listing.sellerId) && (!b.platform || !listing.platform || same(b.platform, listing.platform))) ||
-    (b.sellerName && same(b.sellerName, listing.seller)) ||
-    (b.companyName && same(b.companyName, listing.seller)) ||
-    (b.phone && b.phone.replace(/\D/g, '').length >= 7 && text.replace(/[\s-]/g, '').includes(b.phone.replace(/\D/g, '')))) ?? null;
+
+  get regionCode(): string | null {
+    return this.where().code;
+  }
+
+  get regionName(): string | null {
+    return this.where().name;
+  }
+
+  get riskPoints(): RiskPoint[] {
+    if (this.riskHits) return this.riskHits;
+    const listing = this.listing;
+    return (this.riskHits = this.allRiskPoints.filter((r) => {
+      if (!r.channel && !r.category && !r.regionCode) return false;
+      if (r.channel && !same(r.channel, listing.channel)) return false;
+      if (r.category && !(listing.category ?? '').includes(r.category) && !listing.title.includes(r.category)) return false;
+      const code = r.regionCode ? this.where().code : null;
+      if (r.regionCode && !(code && isWithinRegion(code, r.regionCode))) return false;
+      return true;
+    }));
+  }
+
+  get month(): number | null {
+    return this.monthValue !== undefined ? this.monthValue : (this.monthValue = monthOf(this.listing.observedAt));
+  }
+}
+
+function marketsOf(listing: Listing, markets: MarketOfConcern[]): MarketOfConcern[] {
   const host = listing.host?.toLowerCase();
   const place = `${listing.location ?? ''} ${listing.seller ?? ''}`;
-  const marketHits = markets.filter((m) =>
+  return markets.filter((m) =>
     (m.host && host && (host === m.host.toLowerCase() || host.endsWith(`.${m.host.toLowerCase()}`))) ||
     (m.platform && same(m.platform, listing.platform) && (!m.channel || same(m.channel, listing.channel))) ||
     (!m.host && !m.platform && place.includes(m.name)));
-  let riskHits: RiskPoint[] | undefined;
-  let month: number | null | undefined;
-  const strongCues = replicaCues.filter((c) => c.strong);
-  const weakCues = replicaCues.filter((c) => !c.strong);
-  const price = listing.price !== null && listing.price !== undefined && Number.isFinite(listing.price) ? listing.price : null;
-  return {
-    text, replicaCues, strongCues, weakCues, goods, blacklist: bl, markets: marketHits,
-    get regionCode() {
-      return whereIs().code;
-    },
-    get regionName() {
-      return whereIs().name;
-    },
-    get riskPoints() {
-      return (riskHits ??= riskPoints.filter((r) => {
-        if (!r.channel && !r.category && !r.regionCode) return false;
-        if (r.channel && !same(r.channel, listing.channel)) return false;
-        if (r.category && !(listing.category ?? '').includes(r.category) && !listing.title.includes(r.category)) return false;
-        const code = r.regionCode ? whereIs().code : null;
-        if (r.regionCode && !(code && isWithinRegion(code, r.regionCode))) return false;
-        return true;
-      }));
-    },
-    get month() {
-      return month !== undefined ? month : (month = monthOf(listing.observedAt));
-    },
-    sellerKey: keyOf(listing.seller), sellerIdKey: keyOf(listing.sellerId), platformKey: keyOf(listing.platform),
-    price, currency: normCurrency(listing.currency ?? 'CNY'),
-  };
+}
+
+export function listingFacts(listing: Listing, compactTitle: string, lex: Lexicon, blacklist: BlacklistEntry[], markets: MarketOfConcern[], riskPoints: RiskPoint[]): ListingFacts {
+  return new Facts(listing, compactTitle, lex, blacklist, markets, riskPoints);
 }
 
 function listingRegion(listing: Listing): { code: string | null; name: string | null } {

@@ -78,6 +78,43 @@ function rank(h: Hit): number {
   return use * 10 + (h.field === 0 ? 2 : 0) + h.judgement.similarity;
 }
 
+/**
+ * One listing's pass through the matcher: its facts and context points are worked out once, on
+ * the first candidate that asks (most listings have none), and it answers the scan's gate.
+ */
+class ListingRun implements ScanGate {
+  private factsValue: ListingFacts | null = null;
+  private lc: ListingContext | null = null;
+  private readonly pointsByEntry = new Map<number, number>();
+
+  constructor(
+    private readonly listing: Listing,
+    private readonly compactTitle: string,
+    private readonly compactText: string,
+    private readonly table: EntryTable,
+    private readonly cfg: ScoringConfig,
+    private readonly lex: Lexicon,
+    private readonly snap: WatchlistSnapshot,
+  ) {}
+
+  facts(): ListingFacts {
+    return (this.factsValue ??= listingFacts(this.listing, this.compactTitle, this.lex, this.snap.blacklist, this.snap.markets, this.snap.riskPoints));
+  }
+
+  private points(entryIdx: number): number {
+    let p = this.pointsByEntry.get(entryIdx);
+    if (p === undefined) {
+      p = this.table.points(entryIdx, (this.lc ??= this.table.listingContext(this.listing, this.compactText, this.facts(), this.cfg)), this.cfg);
+      this.pointsByEntry.set(entryIdx, p);
+    }
+    return p;
+  }
+
+  canAlert(entryIdx: number, similarity: number): boolean {
+    return maxNamePoints(similarity, this.cfg) + this.points(entryIdx) >= this.cfg.thresholds.alert;
+  }
+}
+
 export function compileMatcher(snapshot: WatchlistSnapshotInput | WatchlistSnapshot, config?: ScoringConfigInput): Matcher {
   const snap = WatchlistSnapshotSchema.parse(snapshot);
   const cfg: ScoringConfig = parseScoringConfig(config ?? {});
@@ -99,30 +136,15 @@ export function compileMatcher(snapshot: WatchlistSnapshotInput | WatchlistSnaps
   });
   index.freeze();
   const table = new EntryTable(entries);
-  const { blacklist, markets, riskPoints } = snap;
 
   function matchListing(listing: Listing, options: { all?: boolean } = {}): MatchResult[] {
     const nTitle = normalise(listing.title ?? '');
     const nDesc = listing.description ? normalise(listing.description.slice(0, MAX_DESCRIPTION)) : null;
     const compactText = nDesc ? nTitle.compact + nDesc.compact : nTitle.compact;
-    // context reasons per entry, computed once per listing and only for entries with a candidate
-    let facts: ListingFacts | null = null;
-    const pointsByEntry = new Map<number, number>();
-    const factsOf = () => (facts ??= listingFacts(listing, nTitle.compact, lex, blacklist, markets, riskPoints));
-    let lc: ListingContext | null = null;
-    const pointsOf = (entryIdx: number) => {
-      let p = pointsByEntry.get(entryIdx);
-      if (p === undefined) {
-        p = table.points(entryIdx, (lc ??= table.listingContext(listing, compactText, factsOf(), cfg)), cfg);
-        pointsByEntry.set(entryIdx, p);
-      }
-      return p;
-    };
+    const run = new ListingRun(listing, nTitle.compact, compactText, table, cfg, lex, snap);
     // without --all, a candidate whose best possible name points plus its context cannot reach
     // the alert threshold is not worth judging
-    const gate: ScanGate | undefined = options.all
-      ? undefined
-      : (entryIdx, similarity) => maxNamePoints(similarity, cfg) + pointsOf(entryIdx) >= cfg.thresholds.alert;
+    const gate: ScanGate | undefined = options.all ? undefined : run;
 
     let hits = contextualise(index.scan(nTitle, false, gate), nTitle, index, entries, lex, 0);
     if (nDesc) hits = hits.concat(contextualise(index.scan(nDesc, false, gate), nDesc, index, entries, lex, 1));
@@ -136,7 +158,7 @@ export function compileMatcher(snapshot: WatchlistSnapshotInput | WatchlistSnaps
     const results: MatchResult[] = [];
     for (const [entryIdx, h] of best) {
       const ce = entries[entryIdx];
-      const s = scoreCandidate(h.judgement, h.descriptive, contextReasons(listing, compactText, ce, factsOf(), cfg), cfg);
+      const s = scoreCandidate(h.judgement, h.descriptive, contextReasons(listing, compactText, ce, run.facts(), cfg), cfg);
       if (!options.all && !s.alert) continue;
       results.push({
         entryId: ce.entry.id,

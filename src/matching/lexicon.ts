@@ -12,21 +12,52 @@ function seedLines(file: string): string[][] {
 
 /** lower-cased, simplified, full-width folded; keeps spaces and punctuation so '1:1' survives */
 export function cueForm(s: string): string {
-  return s.normalize('NFKC').toLowerCase();
+  // ASCII and the main CJK block are already NFKC: most titles need no normalisation call
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80 && (c < 0x4e00 || c > 0x9fff)) return s.normalize('NFKC').toLowerCase();
+  }
+  return s.toLowerCase();
 }
 
-/** indexes of the words by the UTF-16 code of their first character (small-integer keys: a
- *  text is scanned with charCodeAt, which makes no one-character strings to hash) */
-export function byFirst(words: string[]): Map<number, number[]> {
-  const map = new Map<number, number[]>();
-  words.forEach((w, i) => map.set(w.charCodeAt(0), [...(map.get(w.charCodeAt(0)) ?? []), i]));
-  return map;
+/**
+ * Indexes of words by the UTF-16 code of their first character. A text is scanned with
+ * charCodeAt (no one-character strings to hash), and a bitmap of the codes that start some word
+ * answers the usual case, a character that starts none, with one byte read.
+ */
+export class FirstCharIndex {
+  private readonly starts = new Uint8Array(0x10000);
+  private readonly lists = new Map<number, number[]>();
+
+  constructor(words: readonly string[]) {
+    words.forEach((w, i) => {
+      const c = w.charCodeAt(0);
+      if (Number.isNaN(c)) return;
+      this.starts[c] = 1;
+      const list = this.lists.get(c);
+      if (list) list.push(i);
+      else this.lists.set(c, [i]);
+    });
+  }
+
+  /** the indexes of the words starting with this code, or undefined */
+  get(code: number): number[] | undefined {
+    return this.starts[code] === 1 ? this.lists.get(code) : undefined;
+  }
+
+  get size(): number {
+    return this.lists.size;
+  }
+}
+
+export function byFirst(words: readonly string[]): FirstCharIndex {
+  return new FirstCharIndex(words);
 }
 
 export interface Lexicon {
   replicaCues: { cue: string; strong: boolean }[];
   /** indexes into replicaCues by the first character of the cue */
-  replicaCuesByFirst: Map<number, number[]>;
+  replicaCuesByFirst: FirstCharIndex;
   /** normalised (compact) form of generic + quality + place words */
   insertWords: Set<string>;
   giAffixes: Set<string>;
@@ -37,7 +68,7 @@ export interface Lexicon {
   commonEnglish: Set<string>;
   niceKeywords: { word: string; compact: string; niceClass: number }[];
   /** indexes into niceKeywords by the first character of their compact form */
-  niceKeywordsByFirst: Map<number, number[]>;
+  niceKeywordsByFirst: FirstCharIndex;
   dictionary: Set<string>;
 }
 

@@ -142,7 +142,9 @@ interface ScanContext {
 }
 
 /** asked before judging a candidate: can this entry still alert with a name this similar? */
-export type ScanGate = (entryIdx: number, similarity: number) => boolean;
+export interface ScanGate {
+  canAlert(entryIdx: number, similarity: number): boolean;
+}
 
 export interface RawHit {
   patternId: number;
@@ -310,7 +312,7 @@ export class NameIndex {
   private consider(posting: number, textPos: number, ctx: ScanContext): void {
     const id = Math.floor(posting / POS);
     // an entry that cannot alert in this listing even with its exact name is not worth verifying
-    if (ctx.gate && !ctx.gate(this.patternEntry[id], 1)) return;
+    if (ctx.gate && !ctx.gate.canAlert(this.patternEntry[id], 1)) return;
     const p = posting % POS;
     // (start + POS) × patterns + pattern: exact for any text, a small integer for the usual sizes
     const key = (textPos - p + POS) * this.patterns.length + id;
@@ -358,7 +360,7 @@ export class NameIndex {
     }
     if (!best) return null;
     if (best.subs.length > 0 && !best.subs.some((x) => isHan(x.textChar))) return null;
-    if (gate && !gate(pat.entryIdx, similarityOf(len, best.subs, best.inserted))) return null;
+    if (gate && !gate.canAlert(pat.entryIdx, similarityOf(len, best.subs, best.inserted))) return null;
     const original = originalSpan(n, best.start, best.end);
     const normalisedOnly = best.subs.length === 0 && !best.inserted && original !== pat.raw;
     const judgement = judgeHan({
@@ -405,27 +407,22 @@ export class NameIndex {
         const ids = new Set<number>();
         const keys = text.includes('cl') ? [loose, looseKey(text, false)] : [loose];
         const f = this.frozen!;
-        const collect = (map: FrozenMultiMap, key: number) => {
-          const slot = map.find(key);
-          if (slot < 0) return;
-          for (let k = map.start(slot), end = k + map.count(slot); k < end; k++) ids.add(map.values[k]);
-        };
         for (const key of keys) {
           const h = hash30(key);
-          collect(f.latinExact, h);
+          collect(f.latinExact, h, ids);
           if (key.length < 3) continue;
-          collect(f.latinDel, h);
+          collect(f.latinDel, h, ids);
           // deletion-neighbourhood entries exist only for names of four or more letters
           if (key.length < 4) continue;
           for (const d of deletions(key)) {
             const hd = hash30(d);
-            collect(f.latinExact, hd);
-            collect(f.latinDel, hd);
+            collect(f.latinExact, hd, ids);
+            collect(f.latinDel, hd, ids);
           }
         }
         for (const id of ids) {
           const pat = this.patterns[id];
-          if (gate && !gate(pat.entryIdx, 1)) continue;
+          if (gate && !gate.canAlert(pat.entryIdx, 1)) continue;
           const original = n.original.slice(toks[i].start, toks[j].end);
           const judgement = judgeLatin({
             mark: pat.text, token: text, looseMark: pat.loose, looseToken: loose, original, source: pat.source, isGi: pat.isGi, display: pat.raw, entryName: pat.entryName,
@@ -437,6 +434,13 @@ export class NameIndex {
       }
     }
   }
+}
+
+/** the pattern ids stored under `key` */
+function collect(map: FrozenMultiMap, key: number, ids: Set<number>): void {
+  const slot = map.find(key);
+  if (slot < 0) return;
+  for (let k = map.start(slot), end = k + map.count(slot); k < end; k++) ids.add(map.values[k]);
 }
 
 /** FNV-1a, folded to 30 bits so it stays a V8 small integer */

@@ -91,37 +91,44 @@ export function looseKey(word: string, foldCl = true): string {
   return out;
 }
 
-export function normalise(text: string): Normalised {
-  const compact: string[] = [];
-  const pos: number[] = [];
-  const tokens: Token[] = [];
-  // current run of latin letters/digits
-  let run = '';
-  let runStart = -1;
-  let runEnd = -1;
-  let runCompact = -1;
-  // index in `tokens` of the last single-letter token and whether only separators followed it
-  let lastSingle = -1;
+/** a normalise() call's state between characters: the current run of latin letters/digits */
+interface RunState {
+  compact: string[];
+  tokens: Token[];
+  run: string;
+  runStart: number;
+  runEnd: number;
+  runCompact: number;
+  /** index in `tokens` of the last single-letter token and whether only separators followed it */
+  lastSingle: number;
+}
 
-  const flush = (brokenByHan: boolean) => {
-    if (run) {
-      const hasLetter = /[a-z]/.test(run);
-      const t = hasLetter ? run.replace(/[0-9]/g, (d) => DIGIT_FOLD[d] ?? d) : run;
-      const prev = lastSingle >= 0 ? tokens[lastSingle] : undefined;
-      if (prev && lastSingle === tokens.length - 1 && t.length === 1 && /^[a-z]+$/.test(prev.text) && hasLetter) {
-        // N·I·K·E or N I K E: letters spaced out to dodge keyword filters
-        prev.text += t;
-        prev.loose = looseKey(prev.text);
-        prev.end = runEnd;
-      } else {
-        tokens.push({ text: t, loose: looseKey(t), start: runStart, end: runEnd, compactStart: runCompact });
-        lastSingle = t.length === 1 && hasLetter ? tokens.length - 1 : -1;
-      }
-      if (t.length > 1) lastSingle = -1;
-      run = '';
+function flush(st: RunState, brokenByHan: boolean): void {
+  if (st.run) {
+    const run = st.run;
+    const tokens = st.tokens;
+    const hasLetter = /[a-z]/.test(run);
+    const t = hasLetter ? run.replace(/[0-9]/g, (d) => DIGIT_FOLD[d] ?? d) : run;
+    const prev = st.lastSingle >= 0 ? tokens[st.lastSingle] : undefined;
+    if (prev && st.lastSingle === tokens.length - 1 && t.length === 1 && /^[a-z]+$/.test(prev.text) && hasLetter) {
+      // N·I·K·E or N I K E: letters spaced out to dodge keyword filters
+      prev.text += t;
+      prev.loose = looseKey(prev.text);
+      prev.end = st.runEnd;
+    } else {
+      tokens.push({ text: t, loose: looseKey(t), start: st.runStart, end: st.runEnd, compactStart: st.runCompact });
+      st.lastSingle = t.length === 1 && hasLetter ? tokens.length - 1 : -1;
     }
-    if (brokenByHan) lastSingle = -1;
-  };
+    if (t.length > 1) st.lastSingle = -1;
+    st.run = '';
+  }
+  if (brokenByHan) st.lastSingle = -1;
+}
+
+export function normalise(text: string): Normalised {
+  const pos: number[] = [];
+  const st: RunState = { compact: [], tokens: [], run: '', runStart: -1, runEnd: -1, runCompact: -1, lastSingle: -1 };
+  const compact = st.compact;
 
   let i = 0;
   for (const rawCh of text) {
@@ -132,7 +139,7 @@ export function normalise(text: string): Normalised {
     const nf = c0 < 0x80 || (c0 >= 0x4e00 && c0 <= 0x9fff) ? rawCh : rawCh.normalize('NFKC');
     for (const ch0 of nf) {
       if (isHan(ch0)) {
-        flush(true);
+        flush(st, true);
         compact.push(toSimplified(ch0));
         pos.push(idx);
         continue;
@@ -144,23 +151,23 @@ export function normalise(text: string): Normalised {
       for (const ch of folded) {
         const c = ch.charCodeAt(0);
         if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
-          if (!run) {
-            runStart = idx;
-            runCompact = compact.length;
+          if (!st.run) {
+            st.runStart = idx;
+            st.runCompact = compact.length;
           }
-          run += ch;
-          runEnd = i;
+          st.run += ch;
+          st.runEnd = i;
           compact.push(ch);
           pos.push(idx);
         } else {
-          flush(false);
+          flush(st, false);
         }
       }
     }
   }
-  flush(false);
+  flush(st, false);
   // digits inside letter tokens were folded in tokens; mirror that in compact for CJK+latin names
-  return { compact: compact.join(''), pos, tokens, original: text };
+  return { compact: compact.join(''), pos, tokens: st.tokens, original: text };
 }
 
 /** Normalised form of a watchlist name: simplified, folded, separators dropped. */
