@@ -7,18 +7,41 @@ import type { AnyNode, Element } from 'domhandler';
 import { isTag } from 'domutils';
 import type { CssExtractRule, CssFieldRule, CssFieldSpec } from '../sources/source.schema.ts';
 import { visibleText } from './dom-text.ts';
-import { postProcess, type FieldValue } from './fields.ts';
-import { compileSelector } from './selector.ts';
+import { postProcess, postProcessOne, type FieldValue } from './fields.ts';
+import { compileSelector, descendantElements } from './selector.ts';
+
+/**
+ * The elements under an item and under the page, each list built once when first needed:
+ * the ten field selectors of an item then walk an array instead of the tree ten times.
+ */
+export class Scopes {
+  private itemElements: Element[] | undefined;
+  readonly root: AnyNode;
+  constructor(
+    readonly $: CheerioAPI,
+    readonly item: AnyNode,
+    // shared by the items of one page
+    private readonly page: { elements?: Element[] } = {},
+  ) {
+    this.root = $.root()[0]!;
+  }
+  within(scope: AnyNode): Element[] | undefined {
+    if (scope === this.item) return (this.itemElements ??= descendantElements(scope));
+    if (scope === this.root) return (this.page.elements ??= descendantElements(scope));
+    return undefined;
+  }
+}
 
 export function readCssField(
   $: CheerioAPI,
   item: AnyNode,
   spec: CssFieldSpec,
   pageUrl: string | undefined,
+  scopes: Scopes = new Scopes($, item),
 ): FieldValue {
   const rules = Array.isArray(spec) ? spec : [spec];
   for (const rule of rules) {
-    const value = readRule($, item, rule, pageUrl);
+    const value = readRule(scopes, rule, pageUrl);
     if (value != null && !(Array.isArray(value) && value.length === 0)) return value;
   }
   return null;
@@ -36,19 +59,45 @@ function attr($: CheerioAPI, node: AnyNode, name: string): string | undefined {
   return undefined;
 }
 
-function readRule($: CheerioAPI, item: AnyNode, rule: CssFieldRule, pageUrl: string | undefined): FieldValue {
+function rawValue($: CheerioAPI, node: AnyNode, rule: CssFieldRule): string | undefined {
+  let v: string | undefined;
+  if (rule.attr) v = attr($, node, rule.attr);
+  else if (rule.html) v = $(node).html() ?? undefined;
+  // a script's text is its source (inline state, seller ids in config objects)
+  else if (node.type === 'script' || node.type === 'style') v = $(node).text();
+  else v = visibleText(node);
+  return v !== undefined && v.trim() !== '' ? v : undefined;
+}
+
+function readRule(scopes: Scopes, rule: CssFieldRule, pageUrl: string | undefined): FieldValue {
   if (rule.const !== undefined) return rule.const;
-  const scope = rule.scope === 'page' ? $.root()[0]! : item;
-  const nodes: AnyNode[] = rule.selector ? compileSelector(rule.selector).findAll(scope, $) : [scope];
+  const $ = scopes.$;
+  const scope = rule.scope === 'page' ? scopes.root : scopes.item;
+  if (!rule.all) {
+    // one value wanted: the first element whose value survives the rule (postProcess's
+    // answer), found without reading the elements after it
+    if (!rule.selector) {
+      const raw = rawValue($, scope, rule);
+      return raw === undefined ? null : postProcessOne(raw, rule, pageUrl);
+    }
+    let found: string | null = null;
+    compileSelector(rule.selector).each(
+      scope,
+      $,
+      (node) => {
+        const raw = rawValue($, node, rule);
+        if (raw !== undefined) found = postProcessOne(raw, rule, pageUrl);
+        return found !== null;
+      },
+      scopes.within(scope),
+    );
+    return found;
+  }
+  const nodes: AnyNode[] = rule.selector ? compileSelector(rule.selector).findAll(scope, $, scopes.within(scope)) : [scope];
   const raws: string[] = [];
   for (const node of nodes) {
-    let v: string | undefined;
-    if (rule.attr) v = attr($, node, rule.attr);
-    else if (rule.html) v = $(node).html() ?? undefined;
-    // a script's text is its source (inline state, seller ids in config objects)
-    else if (node.type === 'script' || node.type === 'style') v = $(node).text();
-    else v = visibleText(node);
-    if (v !== undefined && v.trim() !== '') raws.push(v);
+    const v = rawValue($, node, rule);
+    if (v !== undefined) raws.push(v);
   }
   return postProcess(raws, rule, pageUrl);
 }
@@ -60,11 +109,12 @@ export function readCssFields(
   pageUrl: string | undefined,
   errors: string[],
   label: string,
+  scopes: Scopes = new Scopes($, item),
 ): Record<string, FieldValue> {
   const values: Record<string, FieldValue> = {};
   for (const [name, spec] of Object.entries(fields)) {
     try {
-      values[name] = readCssField($, item, spec, pageUrl);
+      values[name] = readCssField($, item, spec, pageUrl, scopes);
     } catch (err) {
       // a selector the engine can't parse is a definition problem: report it, keep going
       errors.push(`${label}: field "${name}": ${(err as Error).message}`);
@@ -74,9 +124,12 @@ export function readCssFields(
   return values;
 }
 
-function matchesOrContains($: CheerioAPI, el: Element, selector: string): boolean {
+function matchesOrContains(scopes: Scopes, el: Element, selector: string): boolean {
   const compiled = compileSelector(selector);
-  return compiled.matches(el, $) || compiled.findAll(el, $).length > 0;
+  if (compiled.matches(el, scopes.$)) return true;
+  let found = false;
+  compiled.each(el, scopes.$, () => (found = true), scopes.within(el));
+  return found;
 }
 
 export interface CssItems {
@@ -93,15 +146,17 @@ export function extractCssItems($: CheerioAPI, rule: CssExtractRule, pageUrl: st
     return { items: [], skipped: 0 };
   }
   const items: CssItems['items'] = [];
+  const page: { elements?: Element[] } = {};
   let skipped = 0;
   elements.forEach((el, i) => {
     try {
-      if (rule.skip && matchesOrContains($, el, rule.skip)) {
+      const scopes = new Scopes($, el, page);
+      if (rule.skip && matchesOrContains(scopes, el, rule.skip)) {
         skipped++;
         return;
       }
-      const sponsored = rule.sponsored ? matchesOrContains($, el, rule.sponsored) : false;
-      const values = readCssFields($, el, rule.fields, pageUrl, errors, `item ${i + 1}`);
+      const sponsored = rule.sponsored ? matchesOrContains(scopes, el, rule.sponsored) : false;
+      const values = readCssFields($, el, rule.fields, pageUrl, errors, `item ${i + 1}`, scopes);
       items.push({ values, sponsored });
     } catch (err) {
       errors.push(`item ${i + 1}: ${(err as Error).message}`);

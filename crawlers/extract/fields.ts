@@ -60,6 +60,11 @@ export function applyTransform(value: string, transform: FieldTransform, pageUrl
   }
 }
 
+/** One raw value through the rule's regex and transforms; null when nothing survives. */
+export function postProcessOne(value: string, rule: PostProcessRule, pageUrl: string | undefined): string | null {
+  return processOne(value, rule, pageUrl);
+}
+
 function processOne(value: string, rule: PostProcessRule, pageUrl: string | undefined): string | null {
   let v: string | null = value;
   if (rule.regex) {

@@ -17,8 +17,17 @@ import type { CheerioAPI } from 'cheerio';
 type Query = ((el: Element) => boolean) & { shouldTestNextSiblings?: boolean };
 
 export interface CompiledSelector {
-  /** the elements under `scope` that match, in document order (cheerio: `$(scope).find(s)`) */
-  findAll(scope: AnyNode, $: CheerioAPI): Element[];
+  /**
+   * the elements under `scope` that match, in document order (cheerio: `$(scope).find(s)`);
+   * `within`, when given, must be `descendantElements(scope)` (several selectors run on one
+   * item walk its subtree once)
+   */
+  findAll(scope: AnyNode, $: CheerioAPI, within?: readonly Element[]): Element[];
+  /**
+   * calls `visit` with each element `findAll` would return, in the same order, until it
+   * answers true (the caller has what it wanted)
+   */
+  each(scope: AnyNode, $: CheerioAPI, visit: (el: Element) => boolean, within?: readonly Element[]): void;
   /** whether `el` itself matches (cheerio: `$(el).is(s)`) */
   matches(el: Element, $: CheerioAPI): boolean;
 }
@@ -58,14 +67,37 @@ class PlainSelector implements CompiledSelector {
     this.test = compileToken(parse(selector), {}) as unknown as Query;
   }
 
-  findAll(scope: AnyNode): Element[] {
+  private bound(scope: AnyNode): Bound {
     const parent = scope.parent;
     const b = DomUtils.isTag(scope) && parent && DomUtils.isTag(parent) ? this.scoped : this.absolute;
     b.context[0] = scope;
-    const children = DomUtils.getChildren(scope).filter(DomUtils.isTag);
-    const elems = prepareContext(children, DomUtils, b.query.shouldTestNextSiblings) as AnyNode[];
+    return b;
+  }
+
+  findAll(scope: AnyNode, _$?: CheerioAPI, within?: readonly Element[]): Element[] {
+    const b = this.bound(scope);
     const query = b.query;
+    if (!b.query.shouldTestNextSiblings) {
+      const out: Element[] = [];
+      for (const el of within ?? descendantElements(scope)) if (query(el)) out.push(el);
+      return out;
+    }
+    // a selector that reaches the scope's following siblings (`:scope ~ x`) searches them too
+    const children = DomUtils.getChildren(scope).filter(DomUtils.isTag);
+    const elems = prepareContext(children, DomUtils, true) as AnyNode[];
     return DomUtils.find((node) => DomUtils.isTag(node) && query(node), elems, true, Infinity) as Element[];
+  }
+
+  each(scope: AnyNode, $: CheerioAPI, visit: (el: Element) => boolean, within?: readonly Element[]): void {
+    const b = this.bound(scope);
+    if (b.query.shouldTestNextSiblings) {
+      for (const el of this.findAll(scope, $)) if (visit(el)) return;
+      return;
+    }
+    const query = b.query;
+    for (const el of within ?? descendantElements(scope)) {
+      if (query(el) && visit(el)) return;
+    }
   }
 
   matches(el: Element): boolean {
@@ -80,9 +112,31 @@ class CheerioSelector implements CompiledSelector {
   findAll(scope: AnyNode, $: CheerioAPI): Element[] {
     return $(scope).find(this.selector).toArray() as Element[];
   }
+  each(scope: AnyNode, $: CheerioAPI, visit: (el: Element) => boolean): void {
+    for (const el of this.findAll(scope, $)) if (visit(el)) return;
+  }
   matches(el: Element, $: CheerioAPI): boolean {
     return $(el).is(this.selector);
   }
+}
+
+/** Every element (tags, scripts, styles) under `scope`, in document order, `scope` excluded. */
+export function descendantElements(scope: AnyNode): Element[] {
+  const out: Element[] = [];
+  const walk = (node: AnyNode) => {
+    const children = (node as { children?: AnyNode[] }).children;
+    if (!children) return;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i]!;
+      // (elements only ever sit under elements and the document: a CDATA section holds text)
+      if (DomUtils.isTag(child)) {
+        out.push(child);
+        walk(child);
+      }
+    }
+  };
+  walk(scope);
+  return out;
 }
 
 const MAX_CACHED = 2000;

@@ -103,6 +103,28 @@ describe('css extraction', () => {
     expect(r.listings[0]).toMatchObject({ title: '耐克', externalId: '101', raw: { label: 'fixed' } });
   });
 
+  it('takes the first element whose value survives the regex, not just the first element', () => {
+    const page = `<ul><li class="card"><a class="t" href="/item/7.html">七</a><span class="p">暂无</span><span class="p">约 ¥12</span><span class="p">¥13</span>
+      <img src="/a.jpg"><img><img src="/b.jpg"></li></ul>`;
+    const s = source({
+      extract: {
+        type: 'css',
+        item: 'li.card',
+        fields: {
+          title: 'a.t',
+          url: { selector: 'a.t', attr: 'href' },
+          price: { selector: 'span.p', regex: '¥\\s*(\\d+)' },
+          images: { selector: 'img', attr: 'src', all: true },
+          firstImage: { selector: 'img', attr: 'src' },
+          note: [{ selector: 'span.p', regex: 'none(\\d)' }, { selector: 'span.p' }],
+        },
+      },
+    });
+    const [l] = extractListings({ url: 'https://shop.example.com/s', body: page }, s).listings;
+    expect(l).toMatchObject({ price: 12, images: ['https://shop.example.com/a.jpg', 'https://shop.example.com/b.jpg'] });
+    expect(l!.raw).toMatchObject({ price: '12', firstImage: '/a.jpg', note: '暂无' });
+  });
+
   it('never throws on malformed HTML: extracts what it can', () => {
     const broken = '<ul><li class="card" data-id="1"><a class="t" href="/item/1.html">一号<li class="card" data-id="2"><a class="t" href="/item/2.html">二号</ul></div></span><p><<<>';
     const s = source({ extract: { type: 'css', item: 'li.card', fields: { title: 'a.t', url: { selector: 'a.t', attr: 'href' }, price: '.price' } } });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as cheerio from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
-import { compileSelector } from '../../../crawlers/extract/selector.ts';
+import { compileSelector, descendantElements } from '../../../crawlers/extract/selector.ts';
 
 const html = `<!DOCTYPE html><html><head><title>t</title></head><body>
 <div class="page"><ul class="list">
@@ -28,9 +28,24 @@ describe('compiled selectors', () => {
       for (const [label, scope] of scopes) {
         const expected = $(scope).find(sel).toArray();
         expect(compileSelector(sel).findAll(scope, $), `${sel} under ${label}`).toEqual(expected);
+        // the same answer from the scope's element list walked once for several selectors
+        expect(compileSelector(sel).findAll(scope, $, descendantElements(scope)), `${sel} under ${label}, listed`).toEqual(expected);
+        // each() visits the same elements in the same order, and stops when told
+        const visited: Element[] = [];
+        compileSelector(sel).each(scope, $, (el) => (visited.push(el), false), descendantElements(scope));
+        expect(visited, `${sel} under ${label}, each`).toEqual(expected);
+        const firstOnly: Element[] = [];
+        compileSelector(sel).each(scope, $, (el) => (firstOnly.push(el), true));
+        expect(firstOnly, `${sel} under ${label}, first`).toEqual(expected.slice(0, 1));
       }
     });
   }
+
+  it('lists the elements under a scope in document order, as cheerio finds them', () => {
+    for (const scope of [$.root()[0]!, ...$('li.card').toArray()]) {
+      expect(descendantElements(scope)).toEqual($(scope).find('*').toArray());
+    }
+  });
 
   it('tests elements as cheerio.is does', () => {
     for (const sel of ['li.card', '.card', 'li:has(em)', 'li:first', '#c2', 'div li']) {
