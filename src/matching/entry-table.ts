@@ -2,9 +2,11 @@
 // candidate entry: can it still alert in this listing? At 100,000 entries the entries' objects
 // are spread over a heap far larger than the processor's caches, and following each one's
 // keyword, class, price and seller objects costs more than the arithmetic; a few array reads per
-// entry do not. GI entries and trademark-gazette listings (origin, season, filer) take the full
-// contextPoints path. A test holds the two paths together.
+// entry do not. GI entries add their protected regions and season from a small side table;
+// trademark-gazette listings (the filer) take the full contextPoints path. A test holds the two
+// paths together.
 import { authorisedKeys, normCurrency, type ListingFacts } from './features.ts';
+import { isWithinRegion } from './regions-adapter.ts';
 import { byFirst, type FirstCharIndex } from './lexicon.ts';
 import { contextPoints, type CompiledEntry } from './scoring.ts';
 import type { ScoringConfig } from './scoring.config.ts';
@@ -24,10 +26,11 @@ export interface ListingContext {
   goodsLo: number;
   goodsHi: number;
   hasGoods: boolean;
-  /** per keyword id, 1 when the listing's text contains it */
-  keywordPresent: Uint8Array;
-  /** entries whose authorised sellers include this listing's seller */
-  authorisedFor: Set<number>;
+  /** keyword id k is in the listing's text when keywordSeen[k] === stamp (the table's scratch
+   *  column, valid until the next listingContext call: the matcher is synchronous) */
+  stamp: number;
+  /** entries whose authorised sellers include this listing's seller, or null when none */
+  authorisedFor: Set<number> | null;
   minPrice: Float64Array | null;
   maxPrice: Float64Array | null;
 }
@@ -47,6 +50,11 @@ export class EntryTable {
   /** entries by authorised seller name and by authorised seller id (with its platform) */
   private readonly authorisedByName = new Map<string, number[]>();
   private readonly authorisedById = new Map<string, { entry: number; platform: string | null }[]>();
+  /** per keyword id, the stamp of the last listing whose text contains it */
+  private keywordSeen: Uint32Array = new Uint32Array(0);
+  private stamp = 0;
+  /** protected regions and season months of GI entries (others: undefined) */
+  private readonly gi: ({ regionCodes: readonly string[]; seasonMonths: readonly number[] } | undefined)[];
 
   constructor(private readonly entries: CompiledEntry[]) {
     const n = entries.length;
@@ -54,11 +62,15 @@ export class EntryTable {
     this.classLo = new Uint32Array(n);
     this.classHi = new Uint32Array(n);
     this.keywordStart = new Int32Array(n + 1);
+    this.gi = new Array(n).fill(undefined);
     const keywordId = new Map<string, number>();
     const ids: number[] = [];
     entries.forEach((ce, i) => {
       const e = ce.entry;
-      if (e.kind === 'gi') this.flags[i] |= GI;
+      if (e.kind === 'gi') {
+        this.flags[i] |= GI;
+        this.gi[i] = { regionCodes: e.gi?.regionCodes ?? [], seasonMonths: e.gi?.seasonMonths ?? [] };
+      }
       if (ce.niceClasses.length) this.flags[i] |= HAS_CLASSES;
       for (const c of ce.niceClasses) {
         if (c < 32) this.classLo[i] |= 1 << c;
@@ -91,6 +103,7 @@ export class EntryTable {
     this.keywordStart[n] = ids.length;
     this.keywordsByFirst = byFirst(this.keywords);
     this.keywordIds = Int32Array.from(ids);
+    this.keywordSeen = new Uint32Array(this.keywords.length);
   }
 
   listingContext(listing: Listing, compactText: string, facts: ListingFacts, cfg: ScoringConfig): ListingContext {
@@ -104,28 +117,36 @@ export class EntryTable {
       if (g.niceClass < 32) goodsLo |= 1 << g.niceClass;
       else goodsHi |= 1 << (g.niceClass - 32);
     }
-    const keywordPresent = new Uint8Array(this.keywords.length);
+    // a new stamp marks this listing's keywords without clearing the column
+    if (++this.stamp === 0xffffffff) {
+      this.keywordSeen.fill(0);
+      this.stamp = 1;
+    }
+    const stamp = this.stamp;
+    const seen = this.keywordSeen;
     for (let i = 0; i < compactText.length; i++) {
       const starting = this.keywordsByFirst.get(compactText.charCodeAt(i));
-      if (starting) for (const k of starting) if (compactText.startsWith(this.keywords[k], i)) keywordPresent[k] = 1;
+      if (starting) for (const k of starting) if (seen[k] !== stamp && compactText.startsWith(this.keywords[k], i)) seen[k] = stamp;
     }
-    const authorisedFor = new Set<number>();
-    if (facts.sellerKey !== null) for (const i of this.authorisedByName.get(facts.sellerKey) ?? []) authorisedFor.add(i);
+    let authorisedFor: Set<number> | null = null;
+    if (facts.sellerKey !== null) for (const i of this.authorisedByName.get(facts.sellerKey) ?? []) (authorisedFor ??= new Set()).add(i);
     if (facts.sellerIdKey !== null) {
       for (const a of this.authorisedById.get(facts.sellerIdKey) ?? []) {
-        if (a.platform === null || facts.platformKey === null || a.platform === facts.platformKey) authorisedFor.add(a.entry);
+        if (a.platform === null || facts.platformKey === null || a.platform === facts.platformKey) (authorisedFor ??= new Set()).add(a.entry);
       }
     }
     const col = facts.price !== null ? this.prices.get(facts.currency) : undefined;
     return {
-      listing, compactText, facts, base, goodsLo, goodsHi, hasGoods: facts.goods.length > 0, keywordPresent, authorisedFor,
+      listing, compactText, facts, base, goodsLo, goodsHi, hasGoods: facts.goods.length > 0, stamp, authorisedFor,
       minPrice: col?.min ?? null, maxPrice: col?.max ?? null,
     };
   }
 
-  /** contextPoints of entry i in this listing */
+  /** contextPoints of entry i in this listing (lc from the latest listingContext call) */
   points(i: number, lc: ListingContext, cfg: ScoringConfig): number {
-    if (this.flags[i] & GI || lc.listing.channel === 'trademark-gazette') return contextPoints(lc.listing, lc.compactText, this.entries[i], lc.facts, cfg);
+    if (lc.listing.channel === 'trademark-gazette') return contextPoints(lc.listing, lc.compactText, this.entries[i], lc.facts, cfg);
+    if (lc.stamp !== this.stamp) throw new Error('EntryTable.points: the listing context is stale (another listing was set up since)');
+    const flags = this.flags[i];
     let points = lc.base;
     if (lc.minPrice !== null) {
       const min = lc.minPrice[i];
@@ -134,15 +155,30 @@ export class EntryTable {
         points += p < min * cfg.price.lowFraction ? cfg.price.veryLow : p < min ? cfg.price.belowMin : p <= lc.maxPrice![i] ? cfg.price.inRange : 0;
       }
     }
-    if (lc.authorisedFor.size && lc.authorisedFor.has(i)) points += cfg.seller.authorised;
+    if (lc.authorisedFor !== null && lc.authorisedFor.has(i)) points += cfg.seller.authorised;
     let kw = false;
-    for (let k = this.keywordStart[i], end = this.keywordStart[i + 1]; k < end && !kw; k++) kw = lc.keywordPresent[this.keywordIds[k]] === 1;
+    const seen = this.keywordSeen;
+    for (let k = this.keywordStart[i], end = this.keywordStart[i + 1]; k < end && !kw; k++) kw = seen[this.keywordIds[k]] === lc.stamp;
     if (kw) points += cfg.goods.keyword;
-    if (this.flags[i] & HAS_CLASSES && lc.hasGoods) {
+    if (flags & HAS_CLASSES && lc.hasGoods) {
       if (this.classLo[i] & lc.goodsLo || this.classHi[i] & lc.goodsHi) points += cfg.goods.inClass;
       else if (!kw) points += cfg.goods.outOfClass;
+    }
+    if (flags & GI) points += this.giPoints(this.gi[i]!, lc.facts, cfg);
+    return points;
+  }
+
+  /** origin inside or outside the protected region (nothing when unknown), and out of season */
+  private giPoints(gi: { regionCodes: readonly string[]; seasonMonths: readonly number[] }, facts: ListingFacts, cfg: ScoringConfig): number {
+    let points = 0;
+    if (gi.regionCodes.length) {
+      const code = facts.regionCode;
+      if (code) points += gi.regionCodes.some((c) => isWithinRegion(code, c)) ? cfg.gi.insideRegion : cfg.gi.outsideRegion;
+    }
+    if (gi.seasonMonths.length) {
+      const month = facts.month;
+      if (month !== null && !gi.seasonMonths.includes(month)) points += cfg.gi.outOfSeason;
     }
     return points;
   }
 }
-
