@@ -95,9 +95,18 @@ export class EntryTable {
           col.max[i] = p.max;
         }
       }
+      // one rights holder's shop is often authorised for many of its marks: append, not copy
       for (const a of authorisedKeys(e)) {
-        if (a.name !== null) this.authorisedByName.set(a.name, [...(this.authorisedByName.get(a.name) ?? []), i]);
-        if (a.id !== null) this.authorisedById.set(a.id, [...(this.authorisedById.get(a.id) ?? []), { entry: i, platform: a.platform }]);
+        if (a.name !== null) {
+          const list = this.authorisedByName.get(a.name);
+          if (list) list.push(i);
+          else this.authorisedByName.set(a.name, [i]);
+        }
+        if (a.id !== null) {
+          const list = this.authorisedById.get(a.id);
+          if (list) list.push({ entry: i, platform: a.platform });
+          else this.authorisedById.set(a.id, [{ entry: i, platform: a.platform }]);
+        }
       }
     });
     this.keywordStart[n] = ids.length;

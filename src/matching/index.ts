@@ -132,7 +132,7 @@ export function compileMatcher(snapshot: WatchlistSnapshotInput | WatchlistSnaps
     index.add(i, entry.name, 'name', isGi);
     for (const a of entry.aliases) index.add(i, a, 'alias', isGi, entry.name);
     const keywords = entry.keywords.map((w) => ({ word: w, compact: compactOf(w) })).filter((k) => k.compact.length > 0);
-    return { entry, keywords, niceClasses: [...new Set(entry.niceClasses)] };
+    return { entry, keywords, niceClasses: entry.niceClasses.length > 1 ? [...new Set(entry.niceClasses)] : entry.niceClasses };
   });
   index.freeze();
   const table = new EntryTable(entries);

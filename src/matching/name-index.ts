@@ -113,7 +113,13 @@ function closeChars(c: number, allClasses: boolean): Uint16Array {
   if (out) return out;
   if (!classMembers) {
     classMembers = new Map();
-    for (const x of tableChars()) for (const id of charClasses(x)) classMembers.set(id, [...(classMembers.get(id) ?? []), x]);
+    for (const x of tableChars()) {
+      for (const id of charClasses(x)) {
+        const members = classMembers.get(id);
+        if (members) members.push(x);
+        else classMembers.set(id, [x]);
+      }
+    }
   }
   const ch = String.fromCharCode(c);
   // the shape-close set is part of the wider one: compute it once
@@ -167,7 +173,12 @@ export class NameIndex {
   // latin maps are keyed by a 30-bit hash of the (loose) word: small-integer keys, no strings
   // kept; a collision only adds a candidate that verification rejects
   private readonly lex: Lexicon;
-  private seenPatterns = new Set<string>();
+  /** the texts indexed for the entry added last: an alias that normalises to the name (or to
+   *  another alias) is indexed once. Entries add their name and aliases together */
+  private lastEntry = -1;
+  private lastTexts: string[] = [];
+  /** scratch: character ids of the text being added */
+  private idScratch = new Int32Array(MAX_HAN);
   /** per UTF-16 code: a small id when some Han name contains it, else -1; keeps keys small
    *  integers and lets the scan skip characters no name contains */
   private charIds = new Int32Array(0x10000).fill(-1);
@@ -189,18 +200,21 @@ export class NameIndex {
     const b = this.building;
     if (!b) throw new Error('NameIndex is frozen');
     const n = normalise(rawText);
-    const han = /\p{Script=Han}/u.test(n.compact);
+    const han = hasHan(n.compact);
     const text = han ? n.compact.slice(0, MAX_HAN) : n.tokens.map((t) => t.text).join('');
     if (text.length < 2) return;
-    const key = `${entryIdx}\u0000${text}`;
-    if (this.seenPatterns.has(key)) return;
-    this.seenPatterns.add(key);
+    if (entryIdx !== this.lastEntry) {
+      this.lastEntry = entryIdx;
+      this.lastTexts = [];
+    } else if (this.lastTexts.includes(text)) return;
+    this.lastTexts.push(text);
     const id = this.patterns.length;
     const loose = han ? text : looseKey(text);
     this.patterns.push({ entryIdx, text, source, han, loose, isGi, raw: rawText.trim(), entryName });
     if (han) {
       const h = b.han;
-      const ids = Array.from({ length: text.length }, (_, i) => this.idOf(code(text, i)));
+      const ids = this.idScratch;
+      for (let i = 0; i < text.length; i++) ids[i] = this.idOf(code(text, i));
       for (let i = 0; i + 1 < text.length; i++) h.adj.add(ids[i], ids[i + 1], id * POS + i);
       for (let i = 0; i + 2 < text.length; i++) h.gap.add(ids[i], ids[i + 2], id * POS + i);
       // short names lose every exact pair to one or two look-alike changes (雷碧, 娃恰恰):
@@ -240,7 +254,7 @@ export class NameIndex {
   }
 
   /** the adjacent pair at i of pattern `id` with its left (or right) character replaced by each close one */
-  private addReplaced(map: PairIndexBuilder, text: string, ids: number[], i: number, left: boolean, allClasses: boolean, id: number): void {
+  private addReplaced(map: PairIndexBuilder, text: string, ids: Int32Array, i: number, left: boolean, allClasses: boolean, id: number): void {
     const near = closeChars(code(text, left ? i : i + 1), allClasses);
     const posting = id * POS + i;
     for (let k = 0; k < near.length; k++) {
@@ -261,7 +275,7 @@ export class NameIndex {
     };
     this.building = null;
     this.patternEntry = Int32Array.from(this.patterns, (p) => p.entryIdx);
-    this.seenPatterns.clear();
+    this.lastTexts = [];
     return this;
   }
 
@@ -441,6 +455,18 @@ function collect(map: FrozenMultiMap, key: number, ids: Set<number>): void {
   const slot = map.find(key);
   if (slot < 0) return;
   for (let k = map.start(slot), end = k + map.count(slot); k < end; k++) ids.add(map.values[k]);
+}
+
+/** true when the text has a Han character (the main CJK block checked without a regex) */
+function hasHan(s: string): boolean {
+  let other = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x4e00 && c <= 0x9fff) return true;
+    // no Han character lies below the CJK radicals block
+    if (c >= 0x2e80) other = true;
+  }
+  return other && /\p{Script=Han}/u.test(s);
 }
 
 /** FNV-1a, folded to 30 bits so it stays a V8 small integer */
