@@ -31,22 +31,28 @@ export interface ListingContext {
   stamp: number;
   /** entries whose authorised sellers include this listing's seller, or null when none */
   authorisedFor: Set<number> | null;
-  minPrice: Float64Array | null;
-  maxPrice: Float64Array | null;
+  /** reference ranges in the listing's currency, [min, max] per entry (NaN: none), or null */
+  priceRange: Float64Array | null;
 }
 
+/** the entry record: flags, Nice class bits 1–31 and 32–45, first keyword id (four Int32 each:
+ *  one candidate's gate reads one cache line, not a line per column) */
+const REC = 4;
+const R_FLAGS = 0;
+const R_CLASS_LO = 1;
+const R_CLASS_HI = 2;
+const R_KEYWORDS = 3;
+
 export class EntryTable {
-  private readonly flags: Uint8Array;
-  private readonly classLo: Uint32Array;
-  private readonly classHi: Uint32Array;
-  /** keyword ids of entry i: keywordIds[keywordStart[i] .. keywordStart[i + 1]] */
-  private readonly keywordStart: Int32Array;
+  /** REC Int32 per entry, and one more record holding the end of the last keyword list; keyword
+   *  ids of entry i: keywordIds[rec[REC i + R_KEYWORDS] .. rec[REC (i + 1) + R_KEYWORDS]] */
+  private readonly rec: Int32Array;
   private readonly keywordIds: Int32Array;
   /** distinct normalised keywords, and their ids by first character */
   private readonly keywords: string[] = [];
   private keywordsByFirst: FirstCharIndex;
-  /** reference price range per currency (NaN where the entry has none in that currency) */
-  private readonly prices = new Map<string, { min: Float64Array; max: Float64Array }>();
+  /** reference price range per currency, [min, max] per entry (NaN where it has none in that currency) */
+  private readonly prices = new Map<string, Float64Array>();
   /** entries by authorised seller name and by authorised seller id (with its platform) */
   private readonly authorisedByName = new Map<string, number[]>();
   private readonly authorisedById = new Map<string, { entry: number; platform: string | null }[]>();
@@ -58,25 +64,22 @@ export class EntryTable {
 
   constructor(private readonly entries: CompiledEntry[]) {
     const n = entries.length;
-    this.flags = new Uint8Array(n);
-    this.classLo = new Uint32Array(n);
-    this.classHi = new Uint32Array(n);
-    this.keywordStart = new Int32Array(n + 1);
+    const rec = (this.rec = new Int32Array(REC * (n + 1)));
     this.gi = new Array(n).fill(undefined);
     const keywordId = new Map<string, number>();
     const ids: number[] = [];
     entries.forEach((ce, i) => {
       const e = ce.entry;
       if (e.kind === 'gi') {
-        this.flags[i] |= GI;
+        rec[REC * i + R_FLAGS] |= GI;
         this.gi[i] = { regionCodes: e.gi?.regionCodes ?? [], seasonMonths: e.gi?.seasonMonths ?? [] };
       }
-      if (ce.niceClasses.length) this.flags[i] |= HAS_CLASSES;
+      if (ce.niceClasses.length) rec[REC * i + R_FLAGS] |= HAS_CLASSES;
       for (const c of ce.niceClasses) {
-        if (c < 32) this.classLo[i] |= 1 << c;
-        else this.classHi[i] |= 1 << (c - 32);
+        if (c < 32) rec[REC * i + R_CLASS_LO] |= 1 << c;
+        else rec[REC * i + R_CLASS_HI] |= 1 << (c - 32);
       }
-      this.keywordStart[i] = ids.length;
+      rec[REC * i + R_KEYWORDS] = ids.length;
       for (const k of ce.keywords) {
         let id = keywordId.get(k.compact);
         if (id === undefined) {
@@ -89,10 +92,10 @@ export class EntryTable {
       for (const p of e.referencePrices) {
         const currency = normCurrency(p.currency);
         let col = this.prices.get(currency);
-        if (!col) this.prices.set(currency, (col = { min: new Float64Array(n).fill(Number.NaN), max: new Float64Array(n).fill(Number.NaN) }));
-        if (Number.isNaN(col.min[i])) {
-          col.min[i] = p.min;
-          col.max[i] = p.max;
+        if (!col) this.prices.set(currency, (col = new Float64Array(2 * n).fill(Number.NaN)));
+        if (Number.isNaN(col[2 * i])) {
+          col[2 * i] = p.min;
+          col[2 * i + 1] = p.max;
         }
       }
       // one rights holder's shop is often authorised for many of its marks: append, not copy
@@ -109,7 +112,7 @@ export class EntryTable {
         }
       }
     });
-    this.keywordStart[n] = ids.length;
+    rec[REC * n + R_KEYWORDS] = ids.length;
     this.keywordsByFirst = byFirst(this.keywords);
     this.keywordIds = Int32Array.from(ids);
     this.keywordSeen = new Uint32Array(this.keywords.length);
@@ -147,7 +150,7 @@ export class EntryTable {
     const col = facts.price !== null ? this.prices.get(facts.currency) : undefined;
     return {
       listing, compactText, facts, base, goodsLo, goodsHi, hasGoods: facts.goods.length > 0, stamp, authorisedFor,
-      minPrice: col?.min ?? null, maxPrice: col?.max ?? null,
+      priceRange: col ?? null,
     };
   }
 
@@ -155,22 +158,24 @@ export class EntryTable {
   points(i: number, lc: ListingContext, cfg: ScoringConfig): number {
     if (lc.listing.channel === 'trademark-gazette') return contextPoints(lc.listing, lc.compactText, this.entries[i], lc.facts, cfg);
     if (lc.stamp !== this.stamp) throw new Error('EntryTable.points: the listing context is stale (another listing was set up since)');
-    const flags = this.flags[i];
+    const rec = this.rec;
+    const r = REC * i;
+    const flags = rec[r + R_FLAGS];
     let points = lc.base;
-    if (lc.minPrice !== null) {
-      const min = lc.minPrice[i];
+    if (lc.priceRange !== null) {
+      const min = lc.priceRange[2 * i];
       if (!Number.isNaN(min)) {
         const p = lc.facts.price!;
-        points += p < min * cfg.price.lowFraction ? cfg.price.veryLow : p < min ? cfg.price.belowMin : p <= lc.maxPrice![i] ? cfg.price.inRange : 0;
+        points += p < min * cfg.price.lowFraction ? cfg.price.veryLow : p < min ? cfg.price.belowMin : p <= lc.priceRange[2 * i + 1] ? cfg.price.inRange : 0;
       }
     }
     if (lc.authorisedFor !== null && lc.authorisedFor.has(i)) points += cfg.seller.authorised;
     let kw = false;
     const seen = this.keywordSeen;
-    for (let k = this.keywordStart[i], end = this.keywordStart[i + 1]; k < end && !kw; k++) kw = seen[this.keywordIds[k]] === lc.stamp;
+    for (let k = rec[r + R_KEYWORDS], end = rec[r + REC + R_KEYWORDS]; k < end && !kw; k++) kw = seen[this.keywordIds[k]] === lc.stamp;
     if (kw) points += cfg.goods.keyword;
     if (flags & HAS_CLASSES && lc.hasGoods) {
-      if (this.classLo[i] & lc.goodsLo || this.classHi[i] & lc.goodsHi) points += cfg.goods.inClass;
+      if (rec[r + R_CLASS_LO] & lc.goodsLo || rec[r + R_CLASS_HI] & lc.goodsHi) points += cfg.goods.inClass;
       else if (!kw) points += cfg.goods.outOfClass;
     }
     if (flags & GI) points += this.giPoints(this.gi[i]!, lc.facts, cfg);
