@@ -9,8 +9,10 @@
 const POSTING_LIMIT = 2 ** 26;
 
 const CHUNK = 1 << 16;
-const FILTER_BITS = 4096;
-const FILTER_WORDS = FILTER_BITS / 32;
+/** bits of each first key's filter: about 16 per key of an average block, within these bounds
+ *  (a sparse table's filter then stays small enough for the processor's caches) */
+const MIN_FILTER_BITS = 256;
+const MAX_FILTER_BITS = 4096;
 
 export class PairIndexBuilder {
   // typed columns in fixed chunks: millions of entries at 100,000 names, so no per-entry objects,
@@ -88,27 +90,36 @@ export class PairIndexBuilder {
     }
     blockStart[width] = u;
     uniqStart[u] = v;
-    // per first key, a bit per (second mod FILTER_BITS): most lookups of a scan miss, and one
-    // bit read answers them without the binary search through the block
-    const filter = new Uint32Array(width * FILTER_WORDS);
+    // per first key, a bit per (second mod its width): most lookups of a scan miss, and one bit
+    // read answers them without the binary search through the block
+    let bits = MIN_FILTER_BITS;
+    while (bits < MAX_FILTER_BITS && bits < (16 * u) / Math.max(1, width)) bits <<= 1;
+    const words = bits >>> 5;
+    const filter = new Uint32Array(width * words);
     for (let f = 0; f < width; f++) {
       for (let k = blockStart[f]; k < blockStart[f + 1]; k++) {
-        const bit = uniqSecond[k] & (FILTER_BITS - 1);
-        filter[f * FILTER_WORDS + (bit >>> 5)] |= 1 << (bit & 31);
+        const bit = uniqSecond[k] & (bits - 1);
+        filter[f * words + (bit >>> 5)] |= 1 << (bit & 31);
       }
     }
-    return new PairIndex(blockStart, uniqSecond, uniqStart, values, filter);
+    return new PairIndex(blockStart, uniqSecond, uniqStart, values, filter, bits);
   }
 }
 
 export class PairIndex {
+  private readonly words: number;
+
   constructor(
     private readonly blockStart: Uint32Array,
     private readonly uniqSecond: Uint16Array | Int32Array,
     private readonly uniqStart: Uint32Array,
     readonly values: Int32Array,
     private readonly filter: Uint32Array,
-  ) {}
+    /** filter bits per first key (a power of two) */
+    private readonly bits: number,
+  ) {
+    this.words = bits >>> 5;
+  }
 
   /** number of distinct (first, second) keys */
   get size(): number {
@@ -118,8 +129,8 @@ export class PairIndex {
   /** the entry of (first, second), or -1; its values are values[start(e)] up to values[end(e)] */
   find(first: number, second: number): number {
     if (first + 1 >= this.blockStart.length) return -1;
-    const bit = second & (FILTER_BITS - 1);
-    if ((this.filter[first * FILTER_WORDS + (bit >>> 5)] & (1 << (bit & 31))) === 0) return -1;
+    const bit = second & (this.bits - 1);
+    if ((this.filter[first * this.words + (bit >>> 5)] & (1 << (bit & 31))) === 0) return -1;
     let lo = this.blockStart[first];
     let hi = this.blockStart[first + 1];
     const keys = this.uniqSecond;
