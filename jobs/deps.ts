@@ -8,6 +8,7 @@ import { closeFetchAgents } from '../crawlers/fetch/http-fetcher.ts';
 import { MatcherCache } from '../src/watchlists/matcher-cache.ts';
 import { createRedis } from '../src/queues/redis.ts';
 import { SellerCache } from '../src/listings/listing.repository.ts';
+import { PageStore } from '../src/crawls/page-store.ts';
 import { getSource, type SourceRecord } from '../src/sources/source.repository.ts';
 import { sourceDefinitionSchema, type SourceDefinition } from '../crawlers/sources/source.schema.ts';
 import { UnrecoverableError } from 'bullmq';
@@ -45,6 +46,8 @@ export interface JobDeps {
   ctx: AppContext;
   sources: SourceCache;
   sellers: SellerCache;
+  /** writes crawled pages, several concurrent pages per statement */
+  pages: PageStore;
   robots: RobotsCache;
   limiter: HostLimiter;
   browser: () => BrowserPool;
@@ -56,15 +59,19 @@ export function createJobDeps(ctx: AppContext): JobDeps {
   const limiterRedis = createRedis(ctx.redisUrl, { forWorker: true, logger: ctx.logger, name: 'ipclue-limiter' });
   const limiter = new HostLimiter(limiterRedis, { prefix: `${ctx.prefix}:hosts` });
   let pool: BrowserPool | undefined;
+  const sellers = new SellerCache();
+  const pages = new PageStore(ctx.db, { sellers, onBatch: (n) => ctx.logger.debug({ pages: n }, 'pages stored') });
   return {
     ctx,
     sources: new SourceCache(ctx),
-    sellers: new SellerCache(),
+    sellers,
+    pages,
     robots: new RobotsCache(),
     limiter,
     browser: () => (pool ??= new BrowserPool({ executablePath: ctx.config.CHROMIUM_PATH })),
     matchers: new MatcherCache(ctx.db, ctx.logger),
     async close() {
+      await pages.drain();
       await pool?.close();
       await closeFetchAgents();
       await limiterRedis.quit().catch(() => limiterRedis.disconnect());

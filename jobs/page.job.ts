@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { parsePayload } from '../src/queues/queues.ts';
-import { finishPage, registerPages, type SnapshotInput } from '../src/crawls/crawl-run.repository.ts';
-import { markGone, upsertListings } from '../src/listings/listing.repository.ts';
+import { finishPage, type SnapshotInput } from '../src/crawls/crawl-run.repository.ts';
+import { markGone } from '../src/listings/listing.repository.ts';
 import { isHostAllowed, type SourceDefinition } from '../crawlers/sources/source.schema.ts';
 import { runPage } from '../crawlers/runner/page-runner.ts';
 import { PermanentFetchError, RetryableFetchError } from '../src/net/errors.ts';
@@ -33,13 +33,15 @@ export async function processPage(job: Job, deps: JobDeps): Promise<{ listings: 
 
   // every way out of a page (done, failed, past the last page) records it once; the last page
   // of a run closes the run
-  const pageDone = async (page: { ok: boolean; listings: number; sha256?: string; error?: string; snapshot?: SnapshotInput }) => {
-    const done = await finishPage(db, p.runId, { key, ...page });
-    if (!done.runComplete) return;
+  const runFinished = async () => {
     const run = await db.selectFrom('crawl_runs').select(['started_at', 'errors']).where('id', '=', p.runId).executeTakeFirstOrThrow();
     // only a clean full crawl of the start URLs can tell that a listing is gone
     const gone = run.errors === 0 && !def.search ? await markGone(db, source.id, run.started_at) : 0;
     logger.info({ runId: p.runId, source: source.slug, gone }, 'crawl run finished');
+  };
+  const pageDone = async (page: { ok: boolean; listings: number; sha256?: string; error?: string; snapshot?: SnapshotInput }) => {
+    const done = await finishPage(db, p.runId, { key, ...page });
+    if (done.runComplete) await runFinished();
   };
   const fail = (message: string) => pageDone({ ok: false, listings: 0, error: `${p.url}: ${message}` });
 
@@ -66,40 +68,44 @@ export async function processPage(job: Job, deps: JobDeps): Promise<{ listings: 
     throw err;
   }
 
+  // an empty page ends page-number pagination (there is no next link to tell)
+  const nextPage = outcome.extracted.listings.length ? nextUrl(def, p.url, p.pageNo, outcome.extracted.nextPageUrl) : null;
+  const next = nextPage && nextPage !== p.url && isHostAllowed(def, new URL(nextPage).host) ? nextPage : null;
+
+  // snapshot, listings with their history, the next page's registration and this page's
+  // record: one statement, shared with the other pages being stored at the same moment
   let t = performance.now();
-  const upserted = await upsertListings(db, source.id, def.platform, outcome.extracted.listings, { sellers: deps.sellers });
-  timings.upsert = performance.now() - t;
+  const errors = outcome.extracted.errors;
+  const stored = await deps.pages.store(source.id, def.platform, {
+    runId: p.runId,
+    key,
+    listings: outcome.extracted.listings,
+    snapshot: { sha256: outcome.sha256, url: outcome.finalUrl, contentType: outcome.contentType ?? null, body: outcome.body },
+    error: errors.length ? `${p.url}: ${errors.slice(0, 3).join('; ')}` : outcome.truncated ? `${p.url}: body truncated at cap` : undefined,
+    next: next ? { key: pageKey(next), url: next } : undefined,
+  });
+  const upserted = stored.upserted;
+  timings.store = performance.now() - t;
   t = performance.now();
-  const changed = upserted.filter((u) => u.changed);
+  // new and changed listings go to matching; a page recorded before (this job is a retry of one
+  // that stored it and may have died before queueing them) queues all of its listings: matching
+  // is idempotent (an alert is unique per listing and entry), a lost match job is not
+  const changed = stored.first ? upserted.filter((u) => u.changed) : upserted;
   for (let i = 0; i < changed.length; i += 100) {
     const items = changed.slice(i, i + 100).map((u) => ({ listingId: u.id, contentHash: u.contentHash }));
     // keyed by content: a retried page job queues the same batch once
     const key = createHash('sha1').update(items.map((x) => `${x.listingId}:${x.contentHash}`).join(',')).digest('hex').slice(0, 24);
     await queues.match.add('match', { listings: items }, { jobId: `m-${key}` });
   }
-
-  // an empty page ends page-number pagination (there is no next link to tell)
-  const next = outcome.extracted.listings.length ? nextUrl(def, p.url, p.pageNo, outcome.extracted.nextPageUrl) : null;
-  if (next && next !== p.url && isHostAllowed(def, new URL(next).host)) {
-    await registerPages(db, p.runId, [{ key: pageKey(next), url: next }]);
+  if (next) {
     await queues.page.add(
       'page',
       { sourceId: source.id, runId: p.runId, url: next, pageNo: p.pageNo + 1, term: p.term },
       { jobId: `r${p.runId}-${pageKey(next)}` },
     );
   }
-
   timings.queue = performance.now() - t;
-  t = performance.now();
-  const errors = outcome.extracted.errors;
-  await pageDone({
-    ok: true,
-    listings: upserted.length,
-    sha256: outcome.sha256,
-    snapshot: { sha256: outcome.sha256, url: outcome.finalUrl, contentType: outcome.contentType ?? null, body: outcome.body },
-    error: errors.length ? `${p.url}: ${errors.slice(0, 3).join('; ')}` : outcome.truncated ? `${p.url}: body truncated at cap` : undefined,
-  });
-  timings.finish = performance.now() - t;
+  if (stored.runComplete) await runFinished();
   logger.debug({ url: p.url, timings }, 'page timings (ms)');
   return { listings: upserted.length, changed: changed.length };
 }

@@ -54,11 +54,21 @@ export async function finishPage(
       listings = ${page.listings}, error = ${page.error ?? null}, done_at = now()
     where run_id = ${runId} and page_key = ${page.key} and status = 'queued'
     returning run_id`.execute(db);
-  const done = updated.rows[0];
-  if (!done) return { first: false, runComplete: false };
-  // a statement of its own, so that it sees this page's update committed: of several last pages
-  // finishing together at least one sees none queued, and only one of them flips the run (the
-  // totals are counted only then: the queued check gates the whole statement)
+  const first = updated.rows.length > 0;
+  // checked even when this page was recorded before: a job retried after recording its page but
+  // before this check (a worker killed in between) must still close the run
+  const runComplete = await closeRunIfComplete(db, runId);
+  return { first, runComplete };
+}
+
+/**
+ * Closes a run whose registered pages are all done, writing its totals; true only for the one
+ * call that closed it. A statement of its own, so that it sees the caller's page updates
+ * committed: of several last pages finishing together at least one sees none queued, and only
+ * one of them flips the run (the totals are counted only then: the queued check gates the whole
+ * statement).
+ */
+export async function closeRunIfComplete(db: Kysely<Database>, runId: string): Promise<boolean> {
   const finished = await sql<{ id: string }>`
     update crawl_runs r set status = 'finished', finished_at = now(),
       pages = t.pages, pages_queued = t.pages, listings = t.listings, errors = t.errors, error_samples = t.samples
@@ -72,7 +82,7 @@ export async function finishPage(
     where r.id = ${runId} and r.status = 'running'
       and not exists (select 1 from crawl_run_pages q where q.run_id = ${runId} and q.status = 'queued')
     returning r.id`.execute(db);
-  return { first: true, runComplete: finished.rows.length > 0 };
+  return finished.rows.length > 0;
 }
 
 export async function listRuns(db: Kysely<Database>, opts: { sourceId?: string; limit: number }) {

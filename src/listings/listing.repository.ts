@@ -60,24 +60,30 @@ export class SellerCache {
   }
 }
 
-export async function upsertListings(
-  db: Kysely<Database>,
-  sourceId: string,
-  platform: string,
-  listings: ListingInput[],
-  opts: { sellers?: SellerCache } = {},
-): Promise<UpsertedListing[]> {
-  if (listings.length === 0) return [];
+/** A page's listings as upsert rows: one per external id (the first wins), in key order. */
+export function uniqueListings<L extends ListingInput>(listings: L[]): L[] {
   // the same item twice on one page (a sponsored repeat): keep the first; rows go in key order
   // so that concurrent pages sharing sellers or items always lock rows in the same order
-  const unique = [...new Map(listings.map((l) => [l.externalId, l])).values()].sort((a, b) => (a.externalId < b.externalId ? -1 : 1));
-  const sellerKey = (l: ListingInput) => l.sellerId ?? (l.sellerName ? `name:${l.sellerName}` : null);
-  const sellerRows = [...new Map(unique.filter((l) => sellerKey(l)).map((l) => [sellerKey(l)!, l])).entries()]
+  return [...new Map(listings.map((l) => [l.externalId, l])).values()].sort((a, b) => (a.externalId < b.externalId ? -1 : 1));
+}
+
+const sellerKey = (l: ListingInput) => l.sellerId ?? (l.sellerName ? `name:${l.sellerName}` : null);
+
+/**
+ * Upserts the sellers of some listings (those the cache does not already hold as they are) and
+ * answers their ids by seller key. Of one seller listed twice, the last listing's details win.
+ */
+export async function upsertSellers(
+  db: Kysely<Database>,
+  platform: string,
+  listings: ListingInput[],
+  cache?: SellerCache,
+): Promise<Map<string, string>> {
+  const sellerRows = [...new Map(listings.filter((l) => sellerKey(l)).map((l) => [sellerKey(l)!, l])).entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([key, l]) => ({ platform, external_id: key, name: l.sellerName, location: l.sellerLocation, region_code: l.regionCode, country_code: l.countryCode }));
   const sellerIds = new Map<string, string>();
   const sig = (r: (typeof sellerRows)[number]) => JSON.stringify([r.name, r.location, r.region_code, r.country_code]);
-  const cache = opts.sellers;
   const toWrite = cache
     ? sellerRows.filter((r) => {
         const id = cache.get(`${platform}\u0000${r.external_id}`, sig(r));
@@ -117,29 +123,42 @@ export async function upsertListings(
     }
     if (cache) for (const r of toWrite) if (sellerIds.has(r.external_id)) cache.set(`${platform}\u0000${r.external_id}`, sig(r), sellerIds.get(r.external_id)!);
   }
-  const rows = unique.map((l) => {
-    const key = sellerKey(l);
-    return {
-      external_id: l.externalId,
-      url: l.url,
-      title: l.title,
-      price: l.price === null ? null : l.price.toFixed(2),
-      currency: l.currency,
-      seller_id: key ? (sellerIds.get(key) ?? null) : null,
-      seller_name: l.sellerName,
-      region_code: l.regionCode,
-      country_code: l.countryCode,
-      images: l.images,
-      category: l.category,
-      raw: { ...l.raw, sellerLocation: l.sellerLocation ?? undefined, sellerId: l.sellerId ?? undefined },
-      content_hash: listingContentHash(l),
-    };
-  });
-  // one round trip: the old values (as the statement's snapshot sees them), the upsert, and the
-  // change history of tracked fields, in a single atomic statement
-  const result = await sql<{ id: string; external_id: string; content_hash: string; old_hash: string | null }>`
-    with input as (
-      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
+  return sellerIds;
+}
+
+/** The input rows of `listingUpsertSql`, as JSON (one jsonb parameter however many rows). */
+export function listingRowsJson(listings: ListingInput[], sellerIds: Map<string, string>): string {
+  return JSON.stringify(
+    listings.map((l) => {
+      const key = sellerKey(l);
+      return {
+        external_id: l.externalId,
+        url: l.url,
+        title: l.title,
+        price: l.price === null ? null : l.price.toFixed(2),
+        currency: l.currency,
+        seller_id: key ? (sellerIds.get(key) ?? null) : null,
+        seller_name: l.sellerName,
+        region_code: l.regionCode,
+        country_code: l.countryCode,
+        images: l.images,
+        category: l.category,
+        raw: { ...l.raw, sellerLocation: l.sellerLocation ?? undefined, sellerId: l.sellerId ?? undefined },
+        content_hash: listingContentHash(l),
+      };
+    }),
+  );
+}
+
+/**
+ * The CTEs that upsert listings of one source from `rowsJson` (external ids unique, in key
+ * order): `old` (the values before, as the statement's snapshot sees them), `up` (the upserted
+ * rows) and `changes` (the history of tracked fields). One atomic statement with whatever
+ * else the caller adds; `upsertedListings` selects its answer.
+ */
+export function listingUpsertCtes(sourceId: string, rowsJson: string) {
+  return sql`input as (
+      select * from jsonb_to_recordset(${rowsJson}::jsonb) as x(
         external_id text, url text, title text, price numeric, currency text, seller_id bigint, seller_name text,
         region_code text, country_code text, images jsonb, category text, raw jsonb, content_hash text)
     ), old as (
@@ -172,16 +191,42 @@ export async function upsertListings(
         ('currency', old.currency, up.currency),
         ('seller_name', old.seller_name, up.seller_name)) as v(field, o, n)
       where old.content_hash <> up.content_hash and v.o is distinct from v.n
-    )
-    select up.id, up.external_id, up.content_hash, old.content_hash as old_hash
-    from up left join old using (external_id)`.execute(db);
-  return result.rows.map((r) => ({
+    )`;
+}
+
+export interface UpsertedRow {
+  id: string;
+  external_id: string;
+  content_hash: string;
+  old_hash: string | null;
+}
+
+export function toUpserted(r: UpsertedRow): UpsertedListing {
+  return {
     id: String(r.id),
     externalId: r.external_id,
     contentHash: r.content_hash,
     inserted: r.old_hash === null,
     changed: r.old_hash === null || r.old_hash !== r.content_hash,
-  }));
+  };
+}
+
+export async function upsertListings(
+  db: Kysely<Database>,
+  sourceId: string,
+  platform: string,
+  listings: ListingInput[],
+  opts: { sellers?: SellerCache } = {},
+): Promise<UpsertedListing[]> {
+  if (listings.length === 0) return [];
+  const unique = uniqueListings(listings);
+  const sellerIds = await upsertSellers(db, platform, unique, opts.sellers);
+  // one round trip: the old values, the upsert, and the change history of tracked fields, in a
+  // single atomic statement
+  const result = await sql<UpsertedRow>`with ${listingUpsertCtes(sourceId, listingRowsJson(unique, sellerIds))}
+    select up.id, up.external_id, up.content_hash, old.content_hash as old_hash
+    from up left join old using (external_id)`.execute(db);
+  return result.rows.map(toUpserted);
 }
 
 /** Listings of a source not seen since a run began are gone (kept, never deleted). */
