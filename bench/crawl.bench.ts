@@ -104,6 +104,7 @@ async function main() {
       })
     : await startWorkers(ctx, { queues: ['crawl', 'page'] });
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await crawlNow(ctx, source.id);
   let run;
   for (;;) {
@@ -112,6 +113,10 @@ async function main() {
     await new Promise((r) => setTimeout(r, 50));
   }
   const ipclueSecs = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  // the bench process's own CPU while ipclue ran: the workers' when they run in this process
+  const benchCpuMs = (cpu.user + cpu.system) / 1000;
+  console.log(`bench process CPU during the ipclue crawl: ${(benchCpuMs / 1000).toFixed(1)} s (${(benchCpuMs / Math.max(1, run.pages)).toFixed(2)} ms a page)`);
   const listings = Number((await ctx.db.selectFrom('listings').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
   const queuedForMatch = await ctx.queues.match.count();
   await ('close' in workers ? workers.close() : workers.stop());
