@@ -1,7 +1,7 @@
 // The HTTP server: JSON API (zod-validated, OpenAPI at /api/docs) and the server-rendered
 // console. One error handler: AppError and validation errors become 4xx with a message naming
 // the field; anything else is a logged 500 with no details for the client.
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import formbody from '@fastify/formbody';
@@ -51,7 +51,9 @@ export interface ServerOptions {
 export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Promise<FastifyInstance<any, any, any, any, any>> {
   const app = Fastify({
     loggerInstance: opts.logger === false ? undefined : ctx.logger,
-    disableRequestLogging: true,
+    // no log line per request; Fastify 5 takes this through its log controller (the top-level
+    // disableRequestLogging option is deprecated and prints a warning at every start)
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: true,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import ExcelJS from 'exceljs';
 import type { AppContext } from '../../../src/context.ts';
@@ -11,11 +11,17 @@ let ctx: AppContext;
 let app: FastifyInstance<any, any, any, any, any>;
 let w: World;
 const ids: Record<string, string> = {};
+/** process warnings (e.g. Fastify deprecations) printed while the server was built */
+let startWarnings: unknown[][] = [];
 
 beforeAll(async () => {
   t = await createTestEnv();
   ctx = await createTestContext(t);
+  const warn = vi.spyOn(process, 'emitWarning');
   app = await buildServer(ctx, { logger: false });
+  await app.ready();
+  startWarnings = warn.mock.calls.map((c) => [...c]);
+  warn.mockRestore();
   w = await seedWorld(ctx);
   // 12 alerts on mark A in the shop (Zhengzhou), 3 on mark B at the fair (Guangzhou)
   for (let i = 0; i < 12; i++) {
@@ -32,6 +38,10 @@ afterAll(async () => {
 });
 
 describe('alert queue API', () => {
+  it('starts without deprecation warnings', () => {
+    expect(startWarnings).toEqual([]);
+  });
+
   it('pages through the queue by risk with a keyset cursor, without gaps or repeats', async () => {
     const api = call(app, w.users.reviewer.token);
     const seen: string[] = [];
