@@ -11,7 +11,7 @@ import type { AppContext } from '../context.ts';
 import type { Database } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { randomSecret } from '../auth/tokens.ts';
-import { guardUrl } from '../net/ssrf-guard.ts';
+import { postGuarded } from '../net/guarded-post.ts';
 import { LEVELS } from './alert.schema.ts';
 
 const levelRank = { low: 0, medium: 1, high: 2 } as const;
@@ -185,22 +185,14 @@ export async function sendWebhook(db: Kysely<Database>, deliveryId: string, opts
   const body = JSON.stringify(alertPayload(a, opts.publicUrl));
   const ts = String(Math.floor(Date.now() / 1000));
   try {
-    const url = await guardUrl(d.target, { allowPrivate: opts.allowPrivate });
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-ipclue-event': 'alert.created',
-        'x-ipclue-delivery': String(d.id),
-        'x-ipclue-timestamp': ts,
-        'x-ipclue-signature': signWebhook(d.secret ?? '', ts, body),
-      },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(10_000),
-    });
-    await res.body?.cancel().catch(() => {});
-    if (res.status < 200 || res.status >= 300) throw new Error(`webhook answered HTTP ${res.status}`);
+    const status = await postGuarded(d.target, {
+      'content-type': 'application/json',
+      'x-ipclue-event': 'alert.created',
+      'x-ipclue-delivery': String(d.id),
+      'x-ipclue-timestamp': ts,
+      'x-ipclue-signature': signWebhook(d.secret ?? '', ts, body),
+    }, body, { allowPrivate: opts.allowPrivate });
+    if (status < 200 || status >= 300) throw new Error(`webhook answered HTTP ${status}`);
   } catch (err) {
     await recordAttempt(db, deliveryId, (err as Error).message.slice(0, 500));
     throw err;

@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { Database } from '../db/schema.ts';
-import { guardUrl } from '../net/ssrf-guard.ts';
+import { postGuarded } from '../net/guarded-post.ts';
 import { signWebhook, type Mailer } from '../alerts/notification.service.ts';
 import { reportsDb } from './report.repository.ts';
 import { parsePeriod } from './period.ts';
@@ -152,21 +152,13 @@ export async function sendReportNotification(
   }
   const body = JSON.stringify({ type: 'report', id: String(r.id), kind: r.kind, period: r.period, scope: r.scope, title: r.title, figures: head.figures, links: l });
   const ts = String(Math.floor(Date.now() / 1000));
-  const url = await guardUrl(s.target, { allowPrivate: opts.allowPrivate });
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-ipclue-event': 'report',
-      'x-ipclue-delivery': `report-${r.id}-${subscriptionId}`,
-      'x-ipclue-timestamp': ts,
-      'x-ipclue-signature': signWebhook(s.secret ?? '', ts, body),
-    },
-    body,
-    redirect: 'manual',
-    signal: AbortSignal.timeout(10_000),
-  });
-  await res.body?.cancel().catch(() => {});
-  if (res.status < 200 || res.status >= 300) throw new Error(`webhook answered HTTP ${res.status}`);
+  const status = await postGuarded(s.target, {
+    'content-type': 'application/json',
+    'x-ipclue-event': 'report',
+    'x-ipclue-delivery': `report-${r.id}-${subscriptionId}`,
+    'x-ipclue-timestamp': ts,
+    'x-ipclue-signature': signWebhook(s.secret ?? '', ts, body),
+  }, body, { allowPrivate: opts.allowPrivate });
+  if (status < 200 || status >= 300) throw new Error(`webhook answered HTTP ${status}`);
   return 'sent';
 }
