@@ -139,7 +139,7 @@ class Facts implements ListingFacts {
         }
       }
     }
-    this.markets = markets.length ? marketsOf(listing, markets) : (markets as MarketOfConcern[]);
+    this.markets = markets.length ? marketsOf(listing, markets) : [];
     this.price = listing.price !== null && listing.price !== undefined && Number.isFinite(listing.price) ? listing.price : null;
     this.currency = normCurrency(listing.currency ?? 'CNY');
   }
