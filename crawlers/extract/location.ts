@@ -106,8 +106,22 @@ export function countryFromText(text: string): string | null {
   return null;
 }
 
+// a site shows the same few hundred seller locations on page after page: each is worked out once
+const MAX_REMEMBERED = 10_000;
+const remembered = new Map<string, NormalisedLocation>();
+
 export function normaliseLocation(text: string | null | undefined): NormalisedLocation {
   if (!text || !text.trim()) return { regionCode: null, countryCode: null };
+  let hit = remembered.get(text);
+  if (!hit) {
+    hit = locate(text);
+    if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+    remembered.set(text, hit);
+  }
+  return { regionCode: hit.regionCode, countryCode: hit.countryCode };
+}
+
+function locate(text: string): NormalisedLocation {
   const hasCjk = /[\u3400-\u9fff]/.test(text);
   const country = countryFromText(text);
   if (hasCjk || country === 'CN' || country === null) {
