@@ -4,7 +4,7 @@
 // job of kind 'report' per subscription (jobId report-<report>-<subscription>, so a retried
 // report job does not queue twice); the notify job sends one e-mail (PDF attached when under
 // 10 MB) or one webhook POST signed like the alert webhooks.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { Database } from '../db/schema.ts';
 import { postGuarded } from '../net/guarded-post.ts';
@@ -23,18 +23,18 @@ export function maySeeScope(role: string, rightsHolderId: string | null, scope: 
 }
 
 /** the subscriptions that receive this report */
-export async function reportSubscribers(db: Kysely<Database>, scope: string): Promise<{ id: string; channel: 'webhook' | 'email' }[]> {
+export async function reportSubscribers(db: Kysely<Database>, scope: string): Promise<{ id: string; channel: 'webhook' | 'email'; target: string }[]> {
   const subs = await db
     .selectFrom('notification_subscriptions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['s.id', 's.channel', 'u.role', 'u.rights_holder_id'])
+    .select(['s.id', 's.channel', 's.target', 'u.role', 'u.rights_holder_id'])
     .where('s.enabled', '=', true)
     .where('u.disabled_at', 'is', null)
     .orderBy('s.id')
     .execute();
   return subs
     .filter((s) => maySeeScope(s.role, s.rights_holder_id === null ? null : String(s.rights_holder_id), scope))
-    .map((s) => ({ id: String(s.id), channel: s.channel }));
+    .map((s) => ({ id: String(s.id), channel: s.channel, target: s.target }));
 }
 
 /** queues one notify job per subscription that may see the report; returns how many */
@@ -42,6 +42,13 @@ export async function enqueueReportNotifications(ctx: Pick<AppContext, 'db' | 'q
   const r = await reportsDb(ctx.db).selectFrom('reports').select(['scope']).where('id', '=', reportId).executeTakeFirst();
   if (!r) return 0;
   const subs = await reportSubscribers(ctx.db, r.scope);
+  if (subs.length) {
+    await reportsDb(ctx.db)
+      .insertInto('report_deliveries')
+      .values(subs.map((s) => ({ report_id: reportId, subscription_id: s.id, channel: s.channel, target: s.target })))
+      .onConflict((oc) => oc.columns(['report_id', 'subscription_id']).doNothing())
+      .execute();
+  }
   for (const s of subs) {
     await ctx.queues.notify.add('report', { kind: 'report', data: { reportId, subscriptionId: s.id } }, { jobId: `report-${reportId}-${s.id}` });
   }
@@ -109,8 +116,58 @@ function links(publicUrl: string, id: string) {
   };
 }
 
-/** sends one report to one subscription; throws on failure so the queue retries */
+export interface ReportDelivery {
+  subscriptionId: string;
+  channel: 'webhook' | 'email';
+  target: string;
+  status: 'pending' | 'sent' | 'failed' | 'skipped';
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+  sentAt: string | null;
+}
+
+/** the deliveries of one report, oldest subscription first */
+export async function listReportDeliveries(db: Kysely<Database>, reportId: string): Promise<ReportDelivery[]> {
+  const rows = await reportsDb(db).selectFrom('report_deliveries').selectAll().where('report_id', '=', reportId).orderBy('subscription_id').execute();
+  return rows.map((r) => ({
+    subscriptionId: String(r.subscription_id), channel: r.channel, target: r.target, status: r.status, attempts: r.attempts,
+    lastError: r.last_error, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(), sentAt: r.sent_at?.toISOString() ?? null,
+  }));
+}
+
+/** records one attempt (a delivery queued before its row existed gets one now) */
+async function recordAttempt(db: Kysely<Database>, reportId: string, subscriptionId: string, status: 'sent' | 'failed' | 'skipped', error: string | null): Promise<void> {
+  await sql`
+    insert into report_deliveries (report_id, subscription_id, channel, target, status, attempts, last_error, sent_at, updated_at)
+    select r.id, s.id, s.channel, s.target, ${status}, 1, ${error}, case when ${status} = 'sent' then now() end, now()
+    from reports r, notification_subscriptions s where r.id = ${reportId} and s.id = ${subscriptionId}
+    on conflict (report_id, subscription_id) do update set
+      status = excluded.status, attempts = report_deliveries.attempts + 1, last_error = excluded.last_error,
+      sent_at = coalesce(excluded.sent_at, report_deliveries.sent_at), updated_at = now()`.execute(db);
+}
+
+/** sends one report to one subscription and records the attempt; throws on failure so the queue retries */
 export async function sendReportNotification(
+  db: Kysely<Database>,
+  reportId: string,
+  subscriptionId: string,
+  opts: { publicUrl: string; allowPrivate: boolean; mailer?: Mailer; from: string },
+): Promise<'sent' | 'skipped' | 'no SMTP_URL configured'> {
+  let result: Awaited<ReturnType<typeof deliver>>;
+  try {
+    result = await deliver(db, reportId, subscriptionId, opts);
+  } catch (err) {
+    await recordAttempt(db, reportId, subscriptionId, 'failed', String((err as Error).message ?? err).slice(0, 500));
+    throw err;
+  }
+  await recordAttempt(db, reportId, subscriptionId, result === 'sent' ? 'sent' : 'skipped',
+    result === 'sent' ? null : result === 'skipped' ? '订阅已停用，或订阅人已无权查看该报告' : '未配置 SMTP_URL，邮件未发送');
+  return result;
+}
+
+async function deliver(
   db: Kysely<Database>,
   reportId: string,
   subscriptionId: string,

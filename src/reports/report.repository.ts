@@ -36,8 +36,23 @@ export interface ReportSchedulesTable {
   updated_at: Generated<Date>;
 }
 
-export type ReportsDb = Kysely<Database & { reports: ReportsTable; report_schedules: ReportSchedulesTable }>;
-export const reportsDb = (db: Kysely<Database>): ReportsDb => db.withTables<{ reports: ReportsTable; report_schedules: ReportSchedulesTable }>();
+/** one scheduled report sent to one subscription (migration 0007) */
+export interface ReportDeliveriesTable {
+  report_id: string;
+  subscription_id: string;
+  channel: 'webhook' | 'email';
+  target: string;
+  status: Generated<'pending' | 'sent' | 'failed' | 'skipped'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  sent_at: Date | null;
+}
+
+type ReportTables = { reports: ReportsTable; report_schedules: ReportSchedulesTable; report_deliveries: ReportDeliveriesTable };
+export type ReportsDb = Kysely<Database & ReportTables>;
+export const reportsDb = (db: Kysely<Database>): ReportsDb => db.withTables<ReportTables>();
 
 export interface ReportSummary {
   id: string;

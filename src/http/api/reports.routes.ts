@@ -13,6 +13,7 @@ import { CRON_RE, listReportSchedules, syncReportSchedules } from '../../reports
 import { parseScope, scopeLabel } from '../../reports/scope.ts';
 import { generateReport } from '../../reports/report.service.ts';
 import { customPeriod } from '../../reports/period.ts';
+import { listReportDeliveries } from '../../reports/report.delivery.ts';
 
 const READERS = ['admin', 'reviewer', 'rights_holder', 'viewer'] as const;
 const MAKERS = ['admin', 'reviewer', 'rights_holder'] as const;
@@ -148,6 +149,15 @@ export async function reportRoutes(root: FastifyInstance, opts: { ctx: AppContex
     '/api/reports/:id',
     { schema: { summary: 'One report: metadata and figures', tags: ['reports'], params: id }, preHandler: requireRole(...READERS) },
     async (req) => visible(currentUser(req), req.params.id),
+  );
+
+  app.get(
+    '/api/reports/:id/deliveries',
+    { schema: { summary: 'Where a report was sent: one row per subscription (status, attempts, last error)', tags: ['reports'], params: id }, preHandler: requireRole(...STAFF) },
+    async (req) => {
+      await visible(currentUser(req), req.params.id);
+      return { items: await listReportDeliveries(db, req.params.id) };
+    },
   );
 
   app.post(

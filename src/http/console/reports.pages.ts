@@ -12,6 +12,7 @@ import type { AuthUser } from '../../auth/auth.types.ts';
 import { listRightsHolders } from '../../auth/user.repository.ts';
 import { getReportSummary, listReports } from '../../reports/report.repository.ts';
 import { generateReport } from '../../reports/report.service.ts';
+import { listReportDeliveries } from '../../reports/report.delivery.ts';
 import { customPeriod, previousPeriod } from '../../reports/period.ts';
 import { csrf, errorBox, formValues, isStaff, send } from './watchlists.pages.ts';
 
@@ -62,6 +63,9 @@ function scopeText(scope: string, holders: Map<string, string>): string {
   return scope;
 }
 
+const channelWord: Record<string, string> = { webhook: 'Webhook', email: '邮件' };
+const deliveryWord: Record<string, string> = { pending: '排队中', sent: '已送达', failed: '失败', skipped: '未发送' };
+
 export async function reportPages(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
   const { ctx } = opts;
   const { db } = ctx;
@@ -107,7 +111,7 @@ ${items.map((r) => html`<tr id="report-${r.id}"><td>${kindWord[r.kind] ?? r.kind
 <td>${scopeText(r.scope, names)}</td><td>第 ${r.version} 版</td><td>${triggerWord[r.trigger] ?? r.trigger}</td>
 <td>${r.createdAt.replace('T', ' ').slice(0, 19)}</td>
 <td>${r.sizes.html ? html`<a href="/api/reports/${r.id}/report.html">HTML</a>` : ''} ${r.sizes.pdf ? html`<a href="/api/reports/${r.id}/report.pdf">PDF</a>` : ''} ${r.sizes.xlsx ? html`<a href="/api/reports/${r.id}/report.xlsx">XLSX</a>` : ''}</td>
-${isStaff(u) ? html`<td><form method="post" action="/reports/${r.id}/regenerate">${csrf(u)}<button type="submit">重新生成</button></form></td>` : ''}</tr>`)}
+${isStaff(u) ? html`<td><form method="post" action="/reports/${r.id}/regenerate">${csrf(u)}<button type="submit">重新生成</button></form> <a href="/reports/${r.id}/deliveries">推送记录</a></td>` : ''}</tr>`)}
 </table>`;
     return send(reply, layout('风险预警报告', page, u), error ? (error instanceof AppError ? error.status : 400) : 200);
   };
@@ -128,6 +132,25 @@ ${isStaff(u) ? html`<td><form method="post" action="/reports/${r.id}/regenerate"
       if (err instanceof AppError) return listPage(req, reply, err, v);
       throw err;
     }
+  });
+
+  app.get('/reports/:id/deliveries', { preHandler: STAFF, schema: { hide: true } }, async (req, reply) => {
+    const u = currentUser(req);
+    const { id } = req.params as { id: string };
+    const r = ID.test(id) ? await getReportSummary(db, id) : null;
+    if (!r) throw new AppError('not_found', `报告 ${id} 不存在`);
+    const items = await listReportDeliveries(db, id);
+    const sent = items.filter((d) => d.status === 'sent').length;
+    const time = (t: string | null) => (t ? t.replace('T', ' ').slice(0, 19) : '—');
+    const page = html`<h2>推送记录</h2>
+<p>${r.title}（${r.period}，第 ${r.version} 版）</p>
+<p class="muted">共 ${items.length} 个订阅，已送达 ${sent} 个。失败的推送由队列按退避自动重试；此处显示最后一次的结果。</p>
+<table><tr><th>渠道</th><th>接收地址</th><th>状态</th><th>尝试次数</th><th>最后错误</th><th>送达时间</th><th>更新时间</th></tr>
+${items.map((d) => html`<tr><td>${channelWord[d.channel] ?? d.channel}</td><td>${d.target}</td><td>${deliveryWord[d.status] ?? d.status}</td><td>${d.attempts}</td>
+<td>${d.lastError ?? ''}</td><td>${time(d.sentAt)}</td><td>${time(d.updatedAt)}</td></tr>`)}
+</table>
+<p><a href="/reports#report-${r.id}">返回报告列表</a></p>`;
+    return send(reply, layout('推送记录', page, u));
   });
 
   app.post('/reports/:id/regenerate', { preHandler: STAFF, schema: { hide: true } }, async (req, reply) => {

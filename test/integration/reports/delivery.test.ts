@@ -21,10 +21,12 @@ let w: World;
 let workers: WorkerHandle;
 let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 let hook: Awaited<ReturnType<typeof startWebhookSink>>;
+let broken: Awaited<ReturnType<typeof startWebhookSink>>;
 
 beforeAll(async () => {
   smtp = await startSmtpSink();
   hook = await startWebhookSink();
+  broken = await startWebhookSink(500);
   t = await createTestEnv();
   ctx = await createTestContext(t, { NOTIFY_ALLOW_PRIVATE: 'true', SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, PUBLIC_URL: 'https://ipclue.example.cn' });
   app = await buildServer(ctx, { logger: false });
@@ -37,6 +39,7 @@ afterAll(async () => {
   await ctx?.close();
   await t?.cleanup();
   await hook?.close();
+  await broken?.close();
   await smtp?.close();
 });
 
@@ -81,5 +84,43 @@ describe('report delivery', () => {
     const reportJobs = jobs.filter((j) => j.name === 'report');
     expect(reportJobs.map((j) => j.returnvalue)).toEqual([{ result: 'sent' }, { result: 'sent' }]);
     expect([smtp.items.length, hook.items.length]).toEqual([1, 1]);
+
+    // staff see where the report went; the rights holder does not see the delivery log
+    const log = await call(app, w.users.reviewer.token).get(`/api/reports/${first.id}/deliveries`);
+    expect(log.status).toBe(200);
+    expect(log.body.items.map((d: any) => [d.channel, d.target, d.status, d.attempts, d.lastError, d.sentAt !== null])).toEqual([
+      ['webhook', hook.url('/a'), 'sent', 1, null, true],
+      ['email', 'reviewer@test.cn', 'sent', 1, null, true],
+    ]);
+    expect((await holderA.get(`/api/reports/${first.id}/deliveries`)).status).toBe(403);
+    const page = await app.inject({ method: 'GET', url: `/reports/${first.id}/deliveries`, headers: { authorization: `Bearer ${w.users.reviewer.token}` } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('已送达 2 个');
+    expect(page.body).toContain(hook.url('/a'));
+  });
+
+  it('a delivery that fails is recorded with its error and retried; the others are not held up', async () => {
+    const reviewer = call(app, w.users.reviewer.token);
+    const sub = await reviewer.post('/api/subscriptions', { channel: 'webhook', target: broken.url('/down') });
+    expect(sub.status).toBe(201);
+    const job = { data: { kind: 'domestic', period: 'last-month', scope: 'all' }, timestamp: Date.now(), repeatJobKey: 'report-domestic-monthly' } as unknown as Job;
+    const out = (await processReport(job, { ctx } as unknown as JobDeps)) as { id: string; created: boolean; notifications?: number };
+    // the reviewer's e-mail subscription and the broken webhook (rights holders may not see 'all')
+    expect([out.created, out.notifications]).toEqual([true, 2]);
+    await waitFor(async () => broken.items.length >= 1, 'the failing webhook is tried', 20_000);
+    await waitFor(async () => {
+      const items = (await reviewer.get(`/api/reports/${out.id}/deliveries`)).body.items as any[];
+      return items.some((d) => d.channel === 'webhook' && d.status === 'failed') && items.some((d) => d.channel === 'email' && d.status === 'sent');
+    }, 'the failure recorded', 20_000);
+    const items = (await reviewer.get(`/api/reports/${out.id}/deliveries`)).body.items as any[];
+    const failed = items.find((d) => d.channel === 'webhook');
+    expect(failed).toMatchObject({ target: broken.url('/down'), status: 'failed', sentAt: null, lastError: 'webhook answered HTTP 500' });
+    expect(failed.attempts).toBeGreaterThanOrEqual(1);
+    // the queue keeps the job for a retry with backoff
+    const jobs = await ctx.queues.notify.getJobs(['delayed', 'waiting', 'active']);
+    expect(jobs.some((j) => j.id === `report-${out.id}-${sub.body.id}`)).toBe(true);
+    const page = await app.inject({ method: 'GET', url: `/reports/${out.id}/deliveries`, headers: { authorization: `Bearer ${w.users.reviewer.token}` } });
+    expect(page.body).toContain('webhook answered HTTP 500');
+    expect(page.body).toContain('失败');
   });
 });
