@@ -85,7 +85,6 @@ function rank(h: Hit): number {
 class ListingRun implements ScanGate {
   private factsValue: ListingFacts | null = null;
   private lc: ListingContext | null = null;
-  private readonly pointsByEntry = new Map<number, number>();
 
   constructor(
     private readonly listing: Listing,
@@ -95,23 +94,19 @@ class ListingRun implements ScanGate {
     private readonly cfg: ScoringConfig,
     private readonly lex: Lexicon,
     private readonly snap: WatchlistSnapshot,
+    /** the highest name points of any kind, at similarity 1 */
+    private readonly topName: number,
   ) {}
 
   facts(): ListingFacts {
     return (this.factsValue ??= listingFacts(this.listing, this.compactTitle, this.lex, this.snap.blacklist, this.snap.markets, this.snap.riskPoints));
   }
 
-  private points(entryIdx: number): number {
-    let p = this.pointsByEntry.get(entryIdx);
-    if (p === undefined) {
-      p = this.table.points(entryIdx, (this.lc ??= this.table.listingContext(this.listing, this.compactText, this.facts(), this.cfg)), this.cfg);
-      this.pointsByEntry.set(entryIdx, p);
-    }
-    return p;
-  }
-
   canAlert(entryIdx: number, similarity: number): boolean {
-    return maxNamePoints(similarity, this.cfg) + this.points(entryIdx) >= this.cfg.thresholds.alert;
+    // the entry's points are a few reads of the entry table: cheaper to work out again than to
+    // keep per listing (an entry is rarely asked about twice)
+    const points = this.table.points(entryIdx, (this.lc ??= this.table.listingContext(this.listing, this.compactText, this.facts(), this.cfg)), this.cfg);
+    return Math.round(this.topName * similarity) + points >= this.cfg.thresholds.alert;
   }
 }
 
@@ -136,12 +131,13 @@ export function compileMatcher(snapshot: WatchlistSnapshotInput | WatchlistSnaps
   });
   index.freeze();
   const table = new EntryTable(entries);
+  const topName = maxNamePoints(1, cfg);
 
   function matchListing(listing: Listing, options: { all?: boolean } = {}): MatchResult[] {
     const nTitle = normalise(listing.title ?? '');
     const nDesc = listing.description ? normalise(listing.description.slice(0, MAX_DESCRIPTION)) : null;
     const compactText = nDesc ? nTitle.compact + nDesc.compact : nTitle.compact;
-    const run = new ListingRun(listing, nTitle.compact, compactText, table, cfg, lex, snap);
+    const run = new ListingRun(listing, nTitle.compact, compactText, table, cfg, lex, snap, topName);
     // without --all, a candidate whose best possible name points plus its context cannot reach
     // the alert threshold is not worth judging
     const gate: ScanGate | undefined = options.all ? undefined : run;
