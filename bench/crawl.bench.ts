@@ -90,6 +90,7 @@ async function main() {
   const config = loadConfig({
     DATABASE_URL: u.toString(), REDIS_URL: redisUrl, QUEUE_PREFIX: `{bench-${randomUUID().slice(0, 8)}}`,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', WORKER_CONCURRENCY: String(CONCURRENCY), DATA_DIR: dataDir,
+    ...(process.env.EXTRACT_THREADS ? { EXTRACT_THREADS: process.env.EXTRACT_THREADS } : {}),
   });
   const ctx = await createContext(config, { embedded: false });
   const raw = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../seeds/sources/demo/mall.json'), 'utf8').replaceAll('{{DEMO_BASE}}', base));

@@ -9,6 +9,8 @@ import { MatcherCache } from '../src/watchlists/matcher-cache.ts';
 import { createRedis } from '../src/queues/redis.ts';
 import { SellerCache } from '../src/listings/listing.repository.ts';
 import { PageStore } from '../src/crawls/page-store.ts';
+import { ExtractPool, defaultExtractThreads } from '../crawlers/extract/extract-pool.ts';
+import type { ExtractResult, PageInput } from '../crawlers/extract/listing.schema.ts';
 import { getSource, type SourceRecord } from '../src/sources/source.repository.ts';
 import { sourceDefinitionSchema, type SourceDefinition } from '../crawlers/sources/source.schema.ts';
 import { UnrecoverableError } from 'bullmq';
@@ -48,6 +50,10 @@ export interface JobDeps {
   sellers: SellerCache;
   /** writes crawled pages, several concurrent pages per statement */
   pages: PageStore;
+  /** extraction on other threads, when the process has them (see EXTRACT_THREADS) */
+  extract?: (page: PageInput, def: SourceDefinition) => Promise<ExtractResult>;
+  /** starts what the crawl queues need ahead of their first job (the extraction threads) */
+  startCrawling(): Promise<void>;
   robots: RobotsCache;
   limiter: HostLimiter;
   browser: () => BrowserPool;
@@ -61,17 +67,24 @@ export function createJobDeps(ctx: AppContext): JobDeps {
   let pool: BrowserPool | undefined;
   const sellers = new SellerCache();
   const pages = new PageStore(ctx.db, { sellers, onBatch: (n) => ctx.logger.debug({ pages: n }, 'pages stored') });
+  const threads = ctx.config.EXTRACT_THREADS ?? defaultExtractThreads();
+  const extractor = threads > 0 ? new ExtractPool(threads) : undefined;
   return {
     ctx,
     sources: new SourceCache(ctx),
     sellers,
     pages,
+    extract: extractor ? (page, def) => extractor.extract(page, def) : undefined,
+    async startCrawling() {
+      await extractor?.start();
+    },
     robots: new RobotsCache(),
     limiter,
     browser: () => (pool ??= new BrowserPool({ executablePath: ctx.config.CHROMIUM_PATH })),
     matchers: new MatcherCache(ctx.db, ctx.logger),
     async close() {
       await pages.drain();
+      await extractor?.close();
       await pool?.close();
       await closeFetchAgents();
       await limiterRedis.quit().catch(() => limiterRedis.disconnect());

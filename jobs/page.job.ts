@@ -48,7 +48,7 @@ export async function processPage(job: Job, deps: JobDeps): Promise<{ listings: 
   const timings: Record<string, number> = {};
   let outcome;
   try {
-    outcome = await runPage(def, p.url, { robots: deps.robots, limiter: deps.limiter, browser: deps.browser, timings });
+    outcome = await runPage(def, p.url, { robots: deps.robots, limiter: deps.limiter, browser: deps.browser, extract: deps.extract, timings });
   } catch (err) {
     const message = (err as Error).message;
     if (err instanceof PermanentFetchError) {

@@ -53,6 +53,7 @@ export async function startWorkers(ctx: AppContext, opts: { queues?: QueueName[]
     workers.push(worker);
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  if (names.includes('page')) await deps.startCrawling();
   if (names.includes('notify')) await scheduleDigest(ctx.queues);
   ctx.logger.info({ queues: names }, 'workers started');
   return {

@@ -9,7 +9,7 @@ import { decodeBody } from '../fetch/decode.ts';
 import { RobotsCache } from '../fetch/robots.ts';
 import { PermanentFetchError } from '../../src/net/errors.ts';
 import { extractListings } from '../extract/index.ts';
-import type { ExtractResult } from '../extract/listing.schema.ts';
+import type { ExtractResult, PageInput } from '../extract/listing.schema.ts';
 import type { BrowserPool } from '../fetch/browser-pool.ts';
 import type { HostLimiter } from '../fetch/host-limiter.ts';
 
@@ -20,6 +20,8 @@ export interface PageRunnerDeps {
   signal?: AbortSignal;
   /** filled with the milliseconds spent in each step, when given */
   timings?: Record<string, number>;
+  /** runs extractListings elsewhere (an extraction thread); default: here */
+  extract?: (page: PageInput, def: SourceDefinition) => Promise<ExtractResult>;
 }
 
 export interface PageOutcome {
@@ -92,7 +94,8 @@ export async function runPage(def: SourceDefinition, url: string, deps: PageRunn
     }
     tm.fetch = performance.now() - t;
     t = performance.now();
-    const extracted = extractListings({ url: page.url, body: text, contentType: page.headers['content-type'] }, def);
+    const input = { url: page.url, body: text, contentType: page.headers['content-type'] };
+    const extracted = deps.extract ? await deps.extract(input, def) : extractListings(input, def);
     tm.extract = performance.now() - t;
     return {
       finalUrl: page.url,

@@ -32,6 +32,8 @@ export const ConfigSchema = z.object({
   /** BullMQ key prefix; the braces make it a Redis Cluster hash tag. */
   QUEUE_PREFIX: z.string().min(1).default('{ipclue}'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** threads a worker process parses and extracts pages on; default: one per core beyond the first, at most 2 (0: on the main thread) */
+  EXTRACT_THREADS: z.coerce.number().int().min(0).max(16).optional(),
   /** How long (ms) a crashed worker's job stays locked before another worker takes it again. */
   JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   DEMO: bool.default(true),
