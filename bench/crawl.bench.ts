@@ -57,7 +57,7 @@ async function spawnWorkers(env: Record<string, string>): Promise<{ stop: () => 
 }
 
 async function serveMall(): Promise<{ stop: () => void; base: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'demo-server.ts'), 'mall'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'demo-server.ts'), 'mall', '--prerender-list', String(PAGES)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const base = await new Promise<string>((resolve, reject) => {
     child.stdout!.once('data', (d) => resolve(d.toString().trim().split('\n')[0]));
     child.once('exit', (code) => reject(new Error(`demo server exited ${code}`)));
