@@ -84,7 +84,13 @@ export async function storePages(
     ), done as (
       update crawl_run_pages c set status = 'ok', snapshot_sha256 = d.sha256, listings = d.listings, error = d.error, done_at = now()
       from jsonb_to_recordset(${JSON.stringify(done)}::jsonb) as d(run_id bigint, page_key text, sha256 text, listings int, error text)
-      where c.run_id = d.run_id and c.page_key = d.page_key and c.status = 'queued'
+      -- each page's row by its primary key: as a join, the planner took every queued page of the
+      -- run from their partial index and filtered them, for every batch (the queued test is on
+      -- the outer row so that the partial index does not apply to the lookup)
+      cross join lateral (
+        select q.ctid from crawl_run_pages q where q.run_id = d.run_id and q.page_key = d.page_key limit 1
+      ) q
+      where c.ctid = q.ctid and c.status = 'queued'
       returning c.run_id, c.page_key
     ), ${listingUpsertCtes(sourceId, listingRowsJson(all, sellerIds))}
     select up.id, up.external_id, up.content_hash, old.content_hash as old_hash, null::text as run_id, null::text as page_key
