@@ -252,38 +252,36 @@ export interface Dashboard {
 }
 
 export async function dashboard(db: Db, scope: AlertScope = {}): Promise<Dashboard> {
-  const counts = await alertCounts(db, scope);
-  const byStatus: Record<string, number> = {};
-  const byLevel: Record<string, number> = {};
-  for (const c of counts) {
-    byStatus[c.status] = (byStatus[c.status] ?? 0) + c.n;
-    byLevel[c.level] = (byLevel[c.level] ?? 0) + c.n;
+  // status × level × source in one scan of the alerts (the alert keeps its listing's source)
+  let grouped = db
+    .selectFrom('alerts as a')
+    .select(['a.source_id', 'a.status', 'a.level', (eb) => eb.fn.countAll<string>().as('n')])
+    .groupBy(['a.source_id', 'a.status', 'a.level']);
+  if (scope.rightsHolderId) {
+    grouped = grouped.where('a.mark_id', 'in', db.selectFrom('marks').select('id').where('rights_holder_id', '=', scope.rightsHolderId));
   }
   const scoped = <T extends Q>(q: T) => (scope.rightsHolderId ? (q.where('m.rights_holder_id', '=', scope.rightsHolderId) as T) : q);
-  const today = await scoped(
-    db.selectFrom('alerts as a').innerJoin('marks as m', 'm.id', 'a.mark_id').select((eb) => eb.fn.countAll<string>().as('n'))
-      .where(sql<boolean>`a.created_at >= (date_trunc('day', now() at time zone 'Asia/Shanghai') at time zone 'Asia/Shanghai')`),
-  ).executeTakeFirstOrThrow();
-  const oldest = await scoped(
-    baseQuery(db).select(['a.id', 'a.created_at', 'l.title']).where('a.status', '=', 'new').orderBy('a.created_at').orderBy('a.id').limit(1),
-  ).executeTakeFirst();
-  // grouped by source first (alerts × listings only), then folded into channels
-  let perSource = db
-    .selectFrom('alerts as a')
-    .innerJoin('listings as l', 'l.id', 'a.listing_id')
-    .select(['l.source_id', (eb) => eb.fn.countAll<string>().as('n'), sql<string>`count(*) filter (where a.status in ('new','in_review'))`.as('open')])
-    .groupBy('l.source_id');
-  if (scope.rightsHolderId) {
-    perSource = perSource.where('a.mark_id', 'in', db.selectFrom('marks').select('id').where('rights_holder_id', '=', scope.rightsHolderId));
-  }
-  const [sourceRows, sources] = await Promise.all([perSource.execute(), db.selectFrom('sources').select(['id', 'channel']).execute()]);
+  const [rows, sources, today, oldest] = await Promise.all([
+    grouped.execute(),
+    db.selectFrom('sources').select(['id', 'channel']).execute(),
+    scoped(
+      db.selectFrom('alerts as a').innerJoin('marks as m', 'm.id', 'a.mark_id').select((eb) => eb.fn.countAll<string>().as('n'))
+        .where(sql<boolean>`a.created_at >= (date_trunc('day', now() at time zone 'Asia/Shanghai') at time zone 'Asia/Shanghai')`),
+    ).executeTakeFirstOrThrow(),
+    scoped(baseQuery(db).select(['a.id', 'a.created_at', 'l.title']).where('a.status', '=', 'new').orderBy('a.created_at').orderBy('a.id').limit(1)).executeTakeFirst(),
+  ]);
   const channelOf = new Map(sources.map((x) => [String(x.id), x.channel]));
+  const byStatus: Record<string, number> = {};
+  const byLevel: Record<string, number> = {};
   const byChannel = new Map<string, { channel: string; n: number; open: number }>();
-  for (const r of sourceRows) {
-    const channel = channelOf.get(String(r.source_id)) ?? '?';
+  for (const r of rows) {
+    const n = Number(r.n);
+    byStatus[r.status] = (byStatus[r.status] ?? 0) + n;
+    byLevel[r.level] = (byLevel[r.level] ?? 0) + n;
+    const channel = (r.source_id === null ? undefined : channelOf.get(String(r.source_id))) ?? '?';
     const c = byChannel.get(channel) ?? { channel, n: 0, open: 0 };
-    c.n += Number(r.n);
-    c.open += Number(r.open);
+    c.n += n;
+    if (r.status === 'new' || r.status === 'in_review') c.open += n;
     byChannel.set(channel, c);
   }
   return {

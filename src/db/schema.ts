@@ -119,6 +119,8 @@ export interface AlertsTable {
   holder_flag: ColumnType<'genuine' | 'infringing' | null, 'genuine' | 'infringing' | null | undefined, 'genuine' | 'infringing' | null>;
   holder_note: ColumnType<string | null, string | null | undefined, string | null>;
   decided_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** the listing's source, set by a trigger on insert (migration 0008) */
+  source_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface AlertEventsTable {

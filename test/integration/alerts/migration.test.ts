@@ -4,6 +4,7 @@ import type { AppContext } from '../../../src/context.ts';
 import { migrateToLatest } from '../../../src/db/db.ts';
 import { migrationProvider } from '../../../src/db/migrations/index.ts';
 import { createTestContext, createTestEnv, type TestEnv } from '../../helpers/services.ts';
+import { addAlert, addListing, seedWorld } from './fixtures.ts';
 
 let t: TestEnv;
 let ctx: AppContext;
@@ -37,5 +38,19 @@ describe('alert workflow migration', () => {
     const up = await migrateToLatest(ctx.db);
     expect(up.results).toContainEqual(expect.objectContaining({ migrationName: '2026_11_22_0003_alert_workflow', direction: 'Up', status: 'Success' }));
     expect(await has('alerts', 'holder_flag')).toBe(true);
+  });
+});
+
+describe('alert source migration', () => {
+  it('fills in the source of alerts stored before it, and new alerts get theirs from the trigger', async () => {
+    const w = await seedWorld(ctx);
+    const before = await addAlert(ctx, await addListing(ctx, w.fair.id, { externalId: 'mig-1', title: '雷碧 迁移前' }), w.markB, 70);
+    const m = new Migrator({ db: ctx.db, provider: migrationProvider });
+    expect((await m.migrateTo('2026_11_23_0007_report_deliveries')).error).toBeUndefined();
+    expect(await has('alerts', 'source_id')).toBe(false);
+    expect((await migrateToLatest(ctx.db)).error).toBeUndefined();
+    const after = await addAlert(ctx, await addListing(ctx, w.shop.id, { externalId: 'mig-2', title: '康帅傅 迁移后' }), w.markA, 70);
+    const rows = await ctx.db.selectFrom('alerts').select(['id', 'source_id']).where('id', 'in', [before.id, after.id]).orderBy('id').execute();
+    expect(rows.map((r) => String(r.source_id))).toEqual([String(w.fair.id), String(w.shop.id)]);
   });
 });
