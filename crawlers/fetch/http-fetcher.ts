@@ -7,9 +7,10 @@
 import { pipeline } from 'node:stream';
 import type { Readable, Transform } from 'node:stream';
 import zlib from 'node:zlib';
-import { Agent, request } from 'undici';
+import { request } from 'undici';
 import { PermanentFetchError, RetryableFetchError, isFetchError, parseRetryAfter } from '../../src/net/errors.ts';
-import { createGuardedLookup, guardUrl, type AddressClassifier, type GuardOptions, type LookupAll, type ResolverOptions } from '../../src/net/ssrf-guard.ts';
+import { guardUrl, type AddressClassifier, type GuardOptions, type LookupAll, type ResolverOptions } from '../../src/net/ssrf-guard.ts';
+import { closeGuardedAgents, guardedAgent } from '../../src/net/guarded-agent.ts';
 
 export { DEFAULT_USER_AGENT } from '../../src/net/user-agent.ts';
 import { DEFAULT_USER_AGENT } from '../../src/net/user-agent.ts';
@@ -73,37 +74,9 @@ const DEFAULTS = {
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-// one keep-alive agent per (allowPrivate, connect timeout): connections are pooled per origin,
-// and every new connection goes through the guarded lookup of its agent
-const agents = new Map<string, Agent>();
-
-function agentFor(allowPrivate: boolean, connectTimeoutMs: number, resolver: ResolverOptions): Agent {
-  const make = () =>
-    new Agent({
-      connect: { timeout: connectTimeoutMs, lookup: createGuardedLookup({ allowPrivate, ...resolver }) },
-      keepAliveTimeout: 4_000,
-      connections: 16,
-    });
-  // a custom resolver gets an agent of its own, closed after the fetch
-  if (hasCustomResolver(resolver)) return make();
-  const key = `${allowPrivate}:${connectTimeoutMs}`;
-  let agent = agents.get(key);
-  if (!agent) {
-    agent = make();
-    agents.set(key, agent);
-  }
-  return agent;
-}
-
-function hasCustomResolver(r: ResolverOptions): boolean {
-  return r.lookupAll !== undefined || r.classifyAddress !== undefined;
-}
-
 /** closes the pooled keep-alive connections (for graceful shutdown and tests) */
 export async function closeFetchAgents(): Promise<void> {
-  const all = [...agents.values()];
-  agents.clear();
-  await Promise.all(all.map((a) => a.close()));
+  await closeGuardedAgents();
 }
 
 class DeadlineExceeded extends Error {
@@ -140,7 +113,7 @@ async function doFetch(rawUrl: string, opts: FetchRequestOptions, throwOnHttpErr
   opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
   const deadline = setTimeout(() => controller.abort(new DeadlineExceeded(`no complete answer within ${timeoutMs} ms`)), timeoutMs);
   const resolver: ResolverOptions = { lookupAll: opts.lookupAll, classifyAddress: opts.classifyAddress };
-  const agent = agentFor(opts.allowPrivate ?? false, opts.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs, resolver);
+  const { agent, shared } = guardedAgent(opts.allowPrivate ?? false, opts.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs, resolver);
 
   const redirects: string[] = [];
   let current = rawUrl;
@@ -209,7 +182,7 @@ async function doFetch(rawUrl: string, opts: FetchRequestOptions, throwOnHttpErr
   } finally {
     clearTimeout(deadline);
     opts.signal?.removeEventListener('abort', onCallerAbort);
-    if (hasCustomResolver(resolver)) void agent.close().catch(() => undefined);
+    if (!shared) void agent.close().catch(() => undefined);
   }
 }
 

@@ -3,32 +3,20 @@
 // connect time by the agent's lookup, so the address that was checked is the one connected to:
 // a DNS answer that flips to an internal address in between (rebinding) cannot slip through.
 // Redirects are not followed.
-import { Agent, request } from 'undici';
-import { createGuardedLookup, guardUrl, type GuardOptions, type ResolverOptions } from './ssrf-guard.ts';
+import { request } from 'undici';
+import { guardedAgent } from './guarded-agent.ts';
+import { guardUrl, type GuardOptions, type ResolverOptions } from './ssrf-guard.ts';
 
 export interface GuardedPostOptions extends GuardOptions, ResolverOptions {
   /** whole request, connect to end of body (default 10 s) */
   timeoutMs?: number;
 }
 
-const agents = new Map<boolean, Agent>();
-
-function agentFor(opts: GuardedPostOptions): { agent: Agent; shared: boolean } {
-  // a custom resolver (tests) gets an agent of its own, closed after the request
-  if (opts.lookupAll || opts.classifyAddress) {
-    return { agent: new Agent({ connect: { lookup: createGuardedLookup(opts) } }), shared: false };
-  }
-  const allowPrivate = !!opts.allowPrivate;
-  let agent = agents.get(allowPrivate);
-  if (!agent) agents.set(allowPrivate, (agent = new Agent({ connect: { lookup: createGuardedLookup({ allowPrivate }) }, keepAliveTimeout: 4_000 })));
-  return { agent, shared: true };
-}
-
 /** POSTs `body` to `target` and returns the HTTP status (the answer's body is read and dropped) */
 export async function postGuarded(target: string, headers: Record<string, string>, body: string, opts: GuardedPostOptions): Promise<number> {
   const url = await guardUrl(target, opts);
   const timeoutMs = opts.timeoutMs ?? 10_000;
-  const { agent, shared } = agentFor(opts);
+  const { agent, shared } = guardedAgent(!!opts.allowPrivate, timeoutMs, { lookupAll: opts.lookupAll, classifyAddress: opts.classifyAddress });
   try {
     const res = await request(url, {
       method: 'POST', headers, body, dispatcher: agent,
