@@ -203,7 +203,11 @@ export class PageStore {
     }
     // after the commit, so that the check sees these pages done; once per run of the batch
     const byRun = new Map<string, number[]>();
-    b.entries.forEach((e, i) => byRun.set(e.page.runId, [...(byRun.get(e.page.runId) ?? []), i]));
+    b.entries.forEach((e, i) => {
+      const list = byRun.get(e.page.runId);
+      if (list) list.push(i);
+      else byRun.set(e.page.runId, [i]);
+    });
     for (const [runId, indexes] of byRun) {
       let complete: boolean;
       try {

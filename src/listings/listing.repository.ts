@@ -126,7 +126,7 @@ export async function upsertSellers(
   return sellerIds;
 }
 
-/** The input rows of `listingUpsertSql`, as JSON (one jsonb parameter however many rows). */
+/** The input rows of `listingUpsertCtes`, as JSON (one jsonb parameter however many rows). */
 export function listingRowsJson(listings: ListingInput[], sellerIds: Map<string, string>): string {
   return JSON.stringify(
     listings.map((l) => {
@@ -154,7 +154,7 @@ export function listingRowsJson(listings: ListingInput[], sellerIds: Map<string,
  * The CTEs that upsert listings of one source from `rowsJson` (external ids unique, in key
  * order): `old` (the values before, as the statement's snapshot sees them), `up` (the upserted
  * rows) and `changes` (the history of tracked fields). One atomic statement with whatever
- * else the caller adds; `upsertedListings` selects its answer.
+ * else the caller adds; the caller selects `up` left-joined to `old` as `UpsertedRow`s.
  */
 export function listingUpsertCtes(sourceId: string, rowsJson: string) {
   return sql`input as (
