@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractListings } from '../../../crawlers/extract/index.ts';
-import { ExtractPool } from '../../../crawlers/extract/extract-pool.ts';
+import { ExtractPool, MAX_DEFS, type ToThread } from '../../../crawlers/extract/extract-pool.ts';
 import { sourceDefinitionSchema, type SourceDefinition } from '../../../crawlers/sources/source.schema.ts';
 import { get, text } from '../demo-sites/helpers.ts';
 
@@ -32,6 +32,32 @@ describe('ExtractPool', () => {
     const results = await Promise.all(pages.map(({ def, page }) => pool.extract(page, def)));
     results.forEach((r, i) => expect(r).toEqual(extractListings(pages[i]!.page, pages[i]!.def)));
     expect(results[0]!.listings.length).toBeGreaterThan(0);
+  });
+
+  it('sends a definition to a thread once, and again only after the thread was told to drop it', async () => {
+    const p = new ExtractPool(1);
+    await p.start();
+    const worker = (p as unknown as { threads: { worker: { postMessage(m: ToThread): void } }[] }).threads[0]!.worker;
+    const sent: ToThread[] = [];
+    const post = worker.postMessage.bind(worker);
+    worker.postMessage = (m: ToThread) => (sent.push(m), post(m));
+    const res = get('mall', '/list?page=3');
+    const page = { url: `${BASE}/demo/mall/list?page=3`, body: text(res), contentType: res.headers['content-type'] };
+    const mall = source('mall.json');
+    const expected = extractListings(page, mall);
+    expect(await p.extract(page, mall)).toEqual(expected);
+    expect(await p.extract(page, mall)).toEqual(expected);
+    expect(sent.map((m) => m.source !== undefined)).toEqual([true, false]);
+    // more definitions than a thread keeps: the least recently used is dropped, and sent again when it comes back
+    const others = Array.from({ length: MAX_DEFS }, (_, i) => ({ ...mall, id: `other-${i}` }));
+    for (const def of others) expect((await p.extract(page, def)).listings.map((l) => l.sourceId)).toEqual(expected.listings.map(() => def.id));
+    expect(sent.at(-1)!.drop).toBe(sent[0]!.def);
+    expect(await p.extract(page, mall)).toEqual(expected);
+    expect(sent.at(-1)!.source).toBe(mall);
+    // a definition still held is not sent again (others[5] was used after others[0])
+    await p.extract(page, others[5]!);
+    expect(sent.at(-1)!.source).toBeUndefined();
+    await p.close();
   });
 
   it('a thread that dies fails the pages it held; the next page gets a new thread', async () => {
