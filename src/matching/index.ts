@@ -114,7 +114,7 @@ export function compileMatcher(snapshot: WatchlistSnapshotInput | WatchlistSnaps
   const snap = WatchlistSnapshotSchema.parse(snapshot);
   const cfg: ScoringConfig = parseScoringConfig(config ?? {});
   const lex = getLexicon();
-  const index = new NameIndex(lex);
+  const index = new NameIndex(lex, true);
   // product keywords repeat across entries: normalise each once
   const compactKeyword = new Map<string, string>();
   const compactOf = (w: string) => {

@@ -97,6 +97,31 @@ function shapeClasses(ch: string): number[] {
 
 const code = (s: string, i: number) => s.charCodeAt(i);
 
+/** the dictionary's two-character words by character: the characters that follow it ([0]) and
+ *  that precede it ([1]) in some word. The build asks about millions of look-alike pairs */
+const twoCharWordSets = new WeakMap<Lexicon, [Map<number, number[]>, Map<number, number[]>]>();
+function twoCharWords(lex: Lexicon): [Map<number, number[]>, Map<number, number[]>] {
+  let maps = twoCharWordSets.get(lex);
+  if (!maps) {
+    maps = [new Map(), new Map()];
+    for (const w of lex.dictionary) {
+      if (w.length !== 2) continue;
+      const a = code(w, 0);
+      const b = code(w, 1);
+      const after = maps[0].get(a);
+      if (after) after.push(b);
+      else maps[0].set(a, [b]);
+      const before = maps[1].get(b);
+      if (before) before.push(a);
+      else maps[1].set(b, [a]);
+    }
+    twoCharWordSets.set(lex, maps);
+  }
+  return maps;
+}
+/** scratch marks per UTF-16 code, cleared after each use */
+const wordMark = new Uint8Array(0x10000);
+
 let classMembers: Map<number, string[]> | null = null;
 /** per UTF-16 code and kind (0: shape, 1: shape or sound), the codes of the close characters */
 const closeCache: (Uint16Array | undefined)[][] = [[], []];
@@ -192,7 +217,14 @@ export class NameIndex {
     return id;
   }
 
-  constructor(lex: Lexicon) {
+  /**
+   * `dropOrdinaryVariants`: leave out a two-character name's look-alike pair when the pair is a
+   * dictionary word (数据 for a mark 数捏). The examiner rules reject such a window whatever
+   * surrounds it (judgeHan: a one-character variant of a two-character mark that is an ordinary
+   * word is that word), so the matcher, which keeps similar hits only, loses nothing; `similar()`
+   * keeps them to say why they are not similar.
+   */
+  constructor(lex: Lexicon, private readonly dropOrdinaryVariants = false) {
     this.lex = lex;
   }
 
@@ -257,11 +289,16 @@ export class NameIndex {
   private addReplaced(map: PairIndexBuilder, text: string, ids: Int32Array, i: number, left: boolean, allClasses: boolean, id: number): void {
     const near = closeChars(code(text, left ? i : i + 1), allClasses);
     const posting = id * POS + i;
+    // the replacements that make the pair a dictionary word, marked for this call
+    const partners = this.dropOrdinaryVariants && text.length === 2 ? twoCharWords(this.lex)[left ? 1 : 0].get(code(text, left ? 1 : 0)) : undefined;
+    if (partners) for (const c of partners) wordMark[c] = 1;
     for (let k = 0; k < near.length; k++) {
+      if (wordMark[near[k]] === 1) continue;
       const ix = this.idOf(near[k]);
       if (left) map.add(ix, ids[i + 1], posting);
       else map.add(ids[i], ix, posting);
     }
+    if (partners) for (const c of partners) wordMark[c] = 0;
   }
 
   /** every candidate name hit in the text, each judged; several per pattern are possible */
