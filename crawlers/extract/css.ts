@@ -20,10 +20,10 @@ export class Scopes {
   constructor(
     readonly $: CheerioAPI,
     readonly item: AnyNode,
-    // shared by the items of one page
-    private readonly page: { elements?: Element[] } = {},
+    // shared by the items of one page (the document node too: $.root() builds a Cheerio object)
+    private readonly page: { elements?: Element[]; root?: AnyNode } = {},
   ) {
-    this.root = $.root()[0]!;
+    this.root = page.root ??= $.root()[0]!;
   }
   within(scope: AnyNode): Element[] | undefined {
     if (scope === this.item) return (this.itemElements ??= descendantElements(scope));
@@ -139,14 +139,15 @@ export interface CssItems {
 
 export function extractCssItems($: CheerioAPI, rule: CssExtractRule, pageUrl: string | undefined, errors: string[]): CssItems {
   let elements: Element[];
+  const root = $.root()[0]!;
   try {
-    elements = compileSelector(rule.item).findAll($.root()[0]!, $);
+    elements = compileSelector(rule.item).findAll(root, $);
   } catch (err) {
     errors.push(`item selector "${rule.item}": ${(err as Error).message}`);
     return { items: [], skipped: 0 };
   }
   const items: CssItems['items'] = [];
-  const page: { elements?: Element[] } = {};
+  const page: { elements?: Element[]; root?: AnyNode } = { root };
   let skipped = 0;
   elements.forEach((el, i) => {
     try {
