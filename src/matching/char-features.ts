@@ -31,19 +31,37 @@ export function splitSyllable(numbered: string): Syllable {
 }
 
 // initials and finals that speakers of many dialects (and sellers) confuse
-const FUZZY_INITIALS = new Set(['z|zh', 'c|ch', 's|sh', 'n|l', 'f|h', 'r|l', 'h|', 'w|', 'y|']);
-const FUZZY_FINALS = new Set(['an|ang', 'en|eng', 'in|ing', 'ian|iang', 'uan|uang', 'on|ong', 'ün|un', 'üe|ue']);
+const FUZZY_INITIALS = fuzzyPairs(['z|zh', 'c|ch', 's|sh', 'n|l', 'f|h', 'r|l', 'h|', 'w|', 'y|']);
+const FUZZY_FINALS = fuzzyPairs(['an|ang', 'en|eng', 'in|ing', 'ian|iang', 'uan|uang', 'on|ong', 'ün|un', 'üe|ue']);
 
-function pairKey(a: string, b: string): string {
-  return a < b ? `${a}|${b}` : `${b}|${a}`;
+/** 'a|b' pairs as a map both ways, so a lookup builds no key string */
+function fuzzyPairs(pairs: string[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const p of pairs) {
+    const [a, b] = p.split('|');
+    // TEMPORARY (next commit): the old lookup sorted the pair, so a pair written in the other
+    // order never matched; kept here so this commit changes speed only
+    if (!(a < b)) continue;
+    for (const [x, y] of [[a, b], [b, a]]) {
+      const list = map.get(x);
+      if (list) list.push(y);
+      else map.set(x, [y]);
+    }
+  }
+  return map;
+}
+
+function isFuzzy(map: Map<string, string[]>, a: string, b: string): boolean {
+  const list = map.get(a);
+  return list !== undefined && list.includes(b);
 }
 
 function syllableSound(a: Syllable, b: Syllable): number {
   const sameInitial = a.initial === b.initial;
   const sameFinal = a.final === b.final;
   if (sameInitial && sameFinal) return a.tone === b.tone ? 1 : 0.85;
-  const fuzzyInitial = sameInitial || FUZZY_INITIALS.has(pairKey(a.initial, b.initial));
-  const fuzzyFinal = sameFinal || FUZZY_FINALS.has(pairKey(a.final, b.final));
+  const fuzzyInitial = sameInitial || isFuzzy(FUZZY_INITIALS, a.initial, b.initial);
+  const fuzzyFinal = sameFinal || isFuzzy(FUZZY_FINALS, a.final, b.final);
   if (fuzzyInitial && fuzzyFinal) return 0.7;
   if (sameFinal) return 0.35;
   if (sameInitial) return 0.2;
@@ -80,12 +98,18 @@ export function soundScore(a: CharFeatures, b: CharFeatures): number {
 export function visualScore(a: CharFeatures, b: CharFeatures): number {
   if (a.char === b.char) return 1;
   let s = 0;
-  if (a.phonetic.length && b.phonetic.some((g) => a.phonetic.includes(g))) s += 0.4;
+  if (a.phonetic.length && sharesGroup(a.phonetic, b.phonetic)) s += 0.4;
   const fa = a.fourCorner;
   const fb = b.fourCorner;
-  const corner = (i: number) => fa.length > i && fb.length > i && fa[i] === fb[i];
+  // bit i: corner i drawn alike (no closure: this runs for every pair the cache has not seen)
+  let same = 0;
   let corners = 0;
-  for (let i = 0; i < 4; i++) if (corner(i)) corners++;
+  for (let i = 0; i < 4; i++) {
+    if (fa.length > i && fb.length > i && fa.charCodeAt(i) === fb.charCodeAt(i)) {
+      same |= 1 << i;
+      corners++;
+    }
+  }
   s += 0.1 * corners;
   // the four-corner code is a shape index: characters sharing all four corners (酒/洒) are
   // drawn alike; three corners and about the same stroke count nearly so
@@ -94,10 +118,15 @@ export function visualScore(a: CharFeatures, b: CharFeatures): number {
   if (a.radical === b.radical && a.radical > 0) {
     s += Math.abs(a.residual - b.residual) <= 1 ? 0.3 : 0.25;
     // the radical fills the top corners (0,1), the left corners (0,2) or the bottom (2,3)
-    if ((corner(0) && corner(1)) || (corner(0) && corner(2)) || (corner(2) && corner(3)) || (corner(1) && corner(3))) s += 0.15;
+    if ((same & 0b0011) === 0b0011 || (same & 0b0101) === 0b0101 || (same & 0b1100) === 0b1100 || (same & 0b1010) === 0b1010) s += 0.15;
   }
   s -= 0.04 * Math.abs(a.strokes - b.strokes);
   return Math.max(0, Math.min(0.95, Math.round(s * 100) / 100));
+}
+
+function sharesGroup(a: string[], b: string[]): boolean {
+  for (let i = 0; i < b.length; i++) if (a.includes(b[i])) return true;
+  return false;
 }
 
 export function parseFeatureLine(line: string): { features: CharFeatures; visualNeighbours: string; soundNeighbours: string } {

@@ -5,6 +5,8 @@ import { parseFeatureLine, soundScore, visualScore, type CharFeatures } from './
 interface CharRow { features: CharFeatures; visualNeighbours: string; soundNeighbours: string }
 
 let table: Map<string, CharRow> | undefined;
+/** the rows by dense id (index 0 unused) */
+const rowsById: CharRow[] = [];
 /** dense ids of the table's characters (1-based; 0 = not in the table), so a pair of them makes a
  *  small-integer cache key (V8 hashes those fast; code-point pairs would not fit in 31 bits) */
 const idByCode = new Int16Array(0x30000);
@@ -17,6 +19,7 @@ function load(): Map<string, CharRow> {
     if (!line || line.startsWith('#')) continue;
     const row = parseFeatureLine(line);
     map.set(row.features.char, row);
+    rowsById[map.size] = row;
     const cp = row.features.char.codePointAt(0)!;
     if (cp < idByCode.length) idByCode[cp] = map.size;
   }
@@ -39,16 +42,22 @@ const cacheKeys = new Int32Array(1 << CACHE_BITS).fill(-1);
 const cacheValues: CharSimilarity[] = new Array(1 << CACHE_BITS).fill(UNRELATED);
 
 export function charSimilarity(a: string, b: string): CharSimilarity {
+  return a === b ? SAME : codeSimilarity(a.codePointAt(0)!, b.codePointAt(0)!);
+}
+
+/** charSimilarity of two characters given as code points (a scan reads codes, and a one-character
+ *  string of a CJK character is a fresh allocation each time) */
+export function codeSimilarity(a: number, b: number): CharSimilarity {
   if (a === b) return SAME;
-  const t = load();
-  const ia = idByCode[a.codePointAt(0)!] ?? 0;
-  const ib = idByCode[b.codePointAt(0)!] ?? 0;
+  if (!table) load();
+  const ia = idByCode[a] ?? 0;
+  const ib = idByCode[b] ?? 0;
   if (!ia || !ib) return UNRELATED;
   const key = ia < ib ? ia * 0x4000 + ib : ib * 0x4000 + ia;
   const slot = Math.imul(key, 0x9e3779b1) >>> (32 - CACHE_BITS);
   if (cacheKeys[slot] === key) return cacheValues[slot];
-  const ra = t.get(a)!;
-  const rb = t.get(b)!;
+  const ra = rowsById[ia];
+  const rb = rowsById[ib];
   const result = { visual: visualScore(ra.features, rb.features), sound: soundScore(ra.features, rb.features) };
   cacheKeys[slot] = key;
   cacheValues[slot] = result;

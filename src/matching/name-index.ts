@@ -7,7 +7,7 @@
 // neighbourhood (SymSpell). A scan costs two pair lookups per character of the listing however
 // many names are watched; each candidate is then verified and judged by the examiner rules
 // (examiner.ts).
-import { charFeatures, charSimilarity } from './char-similarity.ts';
+import { charFeatures, codeSimilarity } from './char-similarity.ts';
 import { judgeHan, judgeLatin, similarityOf, SOUND_CLOSE, substitutions, VISUAL_CLOSE, type Judgement } from './examiner.ts';
 import { isCloseChar, tableChars } from './char-similarity.ts';
 import type { Lexicon } from './lexicon.ts';
@@ -381,7 +381,7 @@ export class NameIndex {
       if (m.charCodeAt(k) === t.charCodeAt(s + k)) continue;
       d++;
       if (d >= 2 || len === 2) {
-        const sim = charSimilarity(m[k], t[s + k]);
+        const sim = codeSimilarity(m.charCodeAt(k), t.charCodeAt(s + k));
         if (sim.visual < VISUAL_CLOSE && sim.sound < SOUND_CLOSE) return false;
       }
     }
