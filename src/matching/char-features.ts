@@ -39,9 +39,6 @@ function fuzzyPairs(pairs: string[]): Map<string, string[]> {
   const map = new Map<string, string[]>();
   for (const p of pairs) {
     const [a, b] = p.split('|');
-    // TEMPORARY (next commit): the old lookup sorted the pair, so a pair written in the other
-    // order never matched; kept here so this commit changes speed only
-    if (!(a < b)) continue;
     for (const [x, y] of [[a, b], [b, a]]) {
       const list = map.get(x);
       if (list) list.push(y);

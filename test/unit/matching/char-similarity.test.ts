@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { charSimilarity, neighbours, tableSize } from '../../../src/matching/char-similarity.ts';
+import { charSimilarity, codeSimilarity, neighbours, tableSize } from '../../../src/matching/char-similarity.ts';
 import { splitSyllable } from '../../../src/matching/char-features.ts';
 
 describe('character similarity table', () => {
@@ -40,6 +40,19 @@ describe('character similarity table', () => {
     expect(tone).toBeLessThan(1);
     expect(tone).toBeGreaterThanOrEqual(0.85);
     expect(charSimilarity('师', '吉').sound).toBeLessThan(0.5);
+  });
+
+  it('counts the confusable initials and finals both ways as near-homophones (n/l, r/l, y/w/h and none, ün/un, üe/ue, z/zh …)', () => {
+    // each pair in either order; a sorted-key lookup once missed the pairs written "backwards"
+    const pairs: [string, string][] = [['恋', '念'], ['念', '恋'], ['牛', '刘'], ['岩', '岸'], ['岸', '岩'], ['然', '兰'], ['张', '赞'], ['赞', '张'], ['省', '森']];
+    for (const [a, b] of pairs) expect(charSimilarity(a, b).sound, `${a}/${b}`).toBe(0.7);
+    expect(charSimilarity('恋', '变').sound).toBeLessThan(0.7);
+  });
+
+  it('scores a pair the same given as strings or as code points', () => {
+    for (const [a, b] of [['帅', '师'], ['恋', '念'], ['达', '大'], ['雪', '雷'], ['a', '雷'], ['𠀀', '雷']]) {
+      expect(codeSimilarity(a.codePointAt(0)!, b.codePointAt(0)!)).toEqual(charSimilarity(a, b));
+    }
   });
 
   it('lists look-alike and sound-alike neighbours of a character', () => {
