@@ -21,35 +21,56 @@ const NO_NAMESPACES: Record<string, undefined> = Object.freeze({});
 // and a processing instruction in the other
 const TOKEN_HAZARDS = /<!--->|<!-->|--!>|<\?|<!(?!--|doctype)|<\/(?![A-Za-z])|\0/i;
 const LEADING = /^(?:\s|<!--[\s\S]*?-->)*<!doctype html>/i;
-const REFUSED = new Set([
+const REFUSED = [
   'template', 'noscript', 'plaintext', 'xmp', 'iframe', 'noembed', 'noframes', 'image', 'frameset', 'frame', 'isindex',
   'keygen', 'command', 'bgsound', 'math', 'svg', 'pre', 'listing', 'textarea', 'select', 'html', 'head', 'body', 'nobr',
   'menuitem',
-]);
+];
 const HEAD_CHILDREN = new Set(['meta', 'link', 'title', 'style', 'script', 'base']);
 // start tags that close an open <p> (the standard's "close a p element in button scope")
-const P_CLOSERS = new Set([
+const P_CLOSERS = [
   'address', 'article', 'aside', 'blockquote', 'center', 'details', 'dialog', 'dir', 'div', 'dl', 'fieldset', 'figcaption',
   'figure', 'footer', 'header', 'hgroup', 'main', 'menu', 'nav', 'ol', 'p', 'search', 'section', 'summary', 'ul', 'h1', 'h2',
   'h3', 'h4', 'h5', 'h6', 'form', 'table', 'hr', 'li', 'dd', 'dt',
+];
+const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
+const NOT_NESTED = ['a', 'form', 'button'];
+// what each table element may contain without the standard moving or inserting anything (Maps:
+// an element named like an Object.prototype member, <constructor>, is only an element)
+const TABLE_CHILDREN = new Map<string, Set<string>>([
+  ['table', new Set(['caption', 'colgroup', 'thead', 'tbody', 'tfoot', 'script', 'style'])],
+  ['thead', new Set(['tr', 'script', 'style'])],
+  ['tbody', new Set(['tr', 'script', 'style'])],
+  ['tfoot', new Set(['tr', 'script', 'style'])],
+  ['tr', new Set(['td', 'th', 'script', 'style'])],
+  ['colgroup', new Set(['col'])],
 ]);
-const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
-const NOT_NESTED = new Set(['a', 'form', 'button']);
-// what each table element may contain without the standard moving or inserting anything
-const TABLE_CHILDREN: Record<string, Set<string>> = {
-  table: new Set(['caption', 'colgroup', 'thead', 'tbody', 'tfoot', 'script', 'style']),
-  thead: new Set(['tr', 'script', 'style']),
-  tbody: new Set(['tr', 'script', 'style']),
-  tfoot: new Set(['tr', 'script', 'style']),
-  tr: new Set(['td', 'th', 'script', 'style']),
-  colgroup: new Set(['col']),
+const TABLE_PARENT = new Map<string, Set<string>>([
+  ['caption', new Set(['table'])], ['colgroup', new Set(['table'])], ['thead', new Set(['table'])], ['tbody', new Set(['table'])],
+  ['tfoot', new Set(['table'])], ['tr', new Set(['thead', 'tbody', 'tfoot'])], ['td', new Set(['tr'])], ['th', new Set(['tr'])],
+  ['col', new Set(['colgroup'])],
+]);
+const VOID = ['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr'];
+
+// what the checks need to know of a tag name, looked up once per element (most names have none)
+const IS_REFUSED = 1;
+const IS_P_CLOSER = 2;
+const IS_HEADING = 4;
+const IS_NOT_NESTED = 8;
+const IS_VOID = 16;
+const HAS_TABLE_PARENT = 32;
+const HAS_TABLE_CHILDREN = 64;
+const TAG_FLAGS = new Map<string, number>();
+const flag = (names: Iterable<string>, bit: number) => {
+  for (const n of names) TAG_FLAGS.set(n, (TAG_FLAGS.get(n) ?? 0) | bit);
 };
-const TABLE_PARENT: Record<string, Set<string>> = {
-  caption: new Set(['table']), colgroup: new Set(['table']), thead: new Set(['table']), tbody: new Set(['table']),
-  tfoot: new Set(['table']), tr: new Set(['thead', 'tbody', 'tfoot']), td: new Set(['tr']), th: new Set(['tr']),
-  col: new Set(['colgroup']),
-};
-const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+flag(REFUSED, IS_REFUSED);
+flag(P_CLOSERS, IS_P_CLOSER);
+flag(HEADINGS, IS_HEADING);
+flag(NOT_NESTED, IS_NOT_NESTED);
+flag(VOID, IS_VOID);
+flag(TABLE_PARENT.keys(), HAS_TABLE_PARENT);
+flag(TABLE_CHILDREN.keys(), HAS_TABLE_CHILDREN);
 const isBlank = (s: string) => /^[ \t\n\f]*$/.test(s);
 
 /** Builds the tree and refuses the page at the first construct the standard would treat otherwise. */
@@ -57,35 +78,41 @@ class StrictHandler extends DomHandler {
   // 0 before <html>, 1 in html before head, 2 in head, 3 after head, 4 in body, 5 after body, 6 after html
   private phase = 0;
   private readonly open: string[] = [];
+  // how many <p>, and how many of the elements that must not nest (a, form, button), are open
+  private openP = 0;
+  private openNotNested = { a: 0, form: 0, button: 0 } as Record<string, number>;
   explicitCloses = 0;
 
   override onopentag(name: string, attribs: Record<string, string>): void {
     const parent = this.open[this.open.length - 1];
-    if (this.phase === 0 && name === 'html') this.phase = 1;
+    const flags = TAG_FLAGS.get(name) ?? 0;
+    if (this.phase === 4) this.checkInBody(name, flags, parent);
+    else if (this.phase === 0 && name === 'html') this.phase = 1;
     else if (this.phase === 1 && name === 'head') this.phase = 2;
     else if (this.phase === 3 && name === 'body') this.phase = 4;
     else if (this.phase === 2 && parent === 'head' && HEAD_CHILDREN.has(name)) {
       // a head element
-    } else if (this.phase === 4) this.checkInBody(name, parent);
-    else throw new NotStrict();
+    } else throw new NotStrict();
     super.onopentag(name, attribs);
     // what parse5's tree adapter records on every element
     const el = this.tagStack[this.tagStack.length - 1] as unknown as Record<string, unknown>;
     el.namespace = HTML_NS;
     el['x-attribsNamespace'] = NO_NAMESPACES;
     el['x-attribsPrefix'] = NO_NAMESPACES;
-    if (!VOID.has(name)) this.open.push(name);
+    if (flags & IS_VOID) return;
+    this.open.push(name);
+    if (name === 'p') this.openP++;
+    else if (flags & IS_NOT_NESTED) this.openNotNested[name]!++;
   }
 
-  private checkInBody(name: string, parent: string | undefined): void {
-    if (REFUSED.has(name)) throw new NotStrict();
-    const allowed = parent ? TABLE_CHILDREN[parent] : undefined;
-    if (allowed && !allowed.has(name)) throw new NotStrict();
-    const parents = TABLE_PARENT[name];
-    if (parents && !(parent && parents.has(parent))) throw new NotStrict();
-    if (P_CLOSERS.has(name) && this.open.includes('p')) throw new NotStrict();
-    if (NOT_NESTED.has(name) && this.open.includes(name)) throw new NotStrict();
-    if (HEADINGS.has(name) && parent && HEADINGS.has(parent)) throw new NotStrict();
+  private checkInBody(name: string, flags: number, parent: string | undefined): void {
+    if (flags & IS_REFUSED) throw new NotStrict();
+    const parentFlags = parent === undefined ? 0 : (TAG_FLAGS.get(parent) ?? 0);
+    if (parentFlags & HAS_TABLE_CHILDREN && !TABLE_CHILDREN.get(parent!)!.has(name)) throw new NotStrict();
+    if (flags & HAS_TABLE_PARENT && !(parent !== undefined && TABLE_PARENT.get(name)!.has(parent))) throw new NotStrict();
+    if (flags & IS_P_CLOSER && this.openP > 0) throw new NotStrict();
+    if (flags & IS_NOT_NESTED && this.openNotNested[name]! > 0) throw new NotStrict();
+    if (flags & IS_HEADING && parentFlags & IS_HEADING) throw new NotStrict();
     if (name === 'li' && this.openSince('li', ['ul', 'ol', 'menu'])) throw new NotStrict();
     if ((name === 'dd' || name === 'dt') && (this.openSince('dd', ['dl']) || this.openSince('dt', ['dl']))) throw new NotStrict();
   }
@@ -101,17 +128,18 @@ class StrictHandler extends DomHandler {
 
   override onclosetag(name?: string, implied?: boolean): void {
     if (implied) {
-      if (name && VOID.has(name)) return super.onclosetag();
+      if (name && (TAG_FLAGS.get(name) ?? 0) & IS_VOID) return super.onclosetag();
       throw new NotStrict();
     }
     if (this.open.pop() !== name) throw new NotStrict();
     this.explicitCloses++;
-    if (name === 'head') this.phase = 3;
+    if (name === 'p') this.openP--;
+    else if (name === 'head') this.phase = 3;
     else if (name === 'body') this.phase = 5;
     else if (name === 'html') {
       if (this.phase !== 5) throw new NotStrict();
       this.phase = 6;
-    }
+    } else if (name !== undefined && (TAG_FLAGS.get(name) ?? 0) & IS_NOT_NESTED) this.openNotNested[name]!--;
     super.onclosetag();
   }
 
@@ -119,7 +147,7 @@ class StrictHandler extends DomHandler {
     const parent = this.open[this.open.length - 1];
     if (parent === 'script' && data.includes('<!--')) throw new NotStrict();
     const inText = this.phase === 4 || (this.phase === 2 && (parent === 'title' || parent === 'style' || parent === 'script'));
-    if (!isBlank(data) && (!inText || (parent && TABLE_CHILDREN[parent]))) throw new NotStrict();
+    if ((!inText || (parent !== undefined && TABLE_CHILDREN.has(parent))) && !isBlank(data)) throw new NotStrict();
     super.ontext(data);
   }
 

@@ -61,6 +61,10 @@ describe('strict fast parse', () => {
       page('<table><thead><tr><th>a</th></tr></thead><tbody>\n<tr><td><div>x</div></td></tr></tbody></table><p>x<b>y</b></p>'),
       page('<script>var a = "</" + "div>"; if (a < 2) {}</script><style>p>a{}</style>').replace('\n', '\r\n'),
       '<!-- c --><!doctype html><html><head></head><body><div>x</div></body></html><!-- after -->\n\n',
+      // closed <p>, <a>, <form>, <button> may be followed by blocks and by their own kind again
+      page('<p>x</p><div><a href="1">a</a><a href="2"><span>b</span></a><form><button>b</button><button>c</button></form><form></form></div><p>y</p><ul><li>1</li><li>2</li></ul><h1><span><h2>h</h2></span></h1>'),
+      // elements named like Object.prototype members are just elements
+      page('<constructor><div>x</div></constructor><tostring>z</tostring><div><constructor>w</constructor></div>'),
     ]) {
       expect(parsedStrictly(html), html).toBe(!html.includes('"</"'));
       expect(tree(loadHtml(html)), html).toEqual(tree(cheerio.load(html)));
@@ -73,6 +77,12 @@ describe('strict fast parse', () => {
       page('<p><div>block in p</div></p>'),
       page('<p><span><ul><li>x</li></ul></span></p>'),
       page('<a href="1"><div><a href="2">x</a></div></a>'),
+      page('<a href="1">x</a><a href="2"><span><a href="3">y</a></span></a>'),
+      page('<form><div><form>x</form></div></form>'),
+      page('<button><span><button>x</button></span></button>'),
+      page('<p>a</p><p><span><div>b</div></span></p>'),
+      page('<h1><h2>x</h2></h1>'),
+      page('<constructor><td>x</td></constructor>'),
       page('<li>a<span><li>b</li></span></li>'),
       page('<table><tr><td>x</td></tr></table>'),
       page('<table>text<tbody><tr><td>x</td></tr></tbody></table>'),
