@@ -1,5 +1,7 @@
 // `ipclue match` and `ipclue similar`: the matcher for batch use and for checking names by
-// hand. Bad input exits 2 with one line on stderr naming the file, line and field.
+// hand. Bad input exits 2 with a line on stderr naming the file, line and field. `match` reports
+// every bad listing line and goes on with the rest (each output line carries the listing's id);
+// `similar --pairs` stops at the first, since its output lines answer the input lines in order.
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -43,21 +45,27 @@ function readJsonFile<T>(file: string, schema: z.ZodType<T>, what: string): T {
   return parsed.data;
 }
 
-async function* jsonLines<T>(input: Readable, name: string, schema: z.ZodType<T>): AsyncGenerator<T> {
+/** the parsed lines of a JSON Lines input; a bad line throws, or is passed to `skip` and left out */
+async function* jsonLines<T>(input: Readable, name: string, schema: z.ZodType<T>, skip?: (problem: string) => void): AsyncGenerator<T> {
   const rl = createInterface({ input, crlfDelay: Infinity });
   let lineNo = 0;
   for await (const line of rl) {
     lineNo++;
     if (!line.trim()) continue;
-    let data: unknown;
+    let problem: string;
     try {
-      data = JSON.parse(line);
+      const parsed = schema.safeParse(JSON.parse(line));
+      if (parsed.success) {
+        yield parsed.data;
+        continue;
+      }
+      problem = `${name}:${lineNo}: ${describeZod(parsed.error)}`;
     } catch (e) {
-      throw new InputError(`${name}:${lineNo}: not valid JSON: ${(e as Error).message}`);
+      if (!(e instanceof SyntaxError)) throw e;
+      problem = `${name}:${lineNo}: not valid JSON: ${e.message}`;
     }
-    const parsed = schema.safeParse(data);
-    if (!parsed.success) throw new InputError(`${name}:${lineNo}: ${describeZod(parsed.error)}`);
-    yield parsed.data;
+    if (!skip) throw new InputError(problem);
+    skip(problem);
   }
 }
 
@@ -99,10 +107,18 @@ export async function runMatch(opts: MatchOptions, io: CliIo = defaultIo()): Pro
     const config = opts.config ? readJsonFile(opts.config, ScoringConfigSchema, 'scoring config') : undefined;
     const matcher = compileMatcher(snapshot, config);
     const { stream, name } = openInput(opts.input, io);
-    for await (const listing of jsonLines(stream, name, ListingSchema)) {
+    let bad = 0;
+    const skip = (problem: string) => {
+      bad++;
+      io.stderr.write(`${problem.replace(/\s*\n\s*/g, ' ')}\n`);
+    };
+    let good = 0;
+    for await (const listing of jsonLines(stream, name, ListingSchema, skip)) {
+      good++;
       const matches = matcher.matchListing(listing, { all: !!opts.all });
       io.stdout.write(`${JSON.stringify({ id: listing.id, matches })}\n`);
     }
+    if (bad > 0) throw new InputError(`${name}: ${bad} bad listing line${bad === 1 ? '' : 's'} skipped, ${good} matched`);
   });
 }
 

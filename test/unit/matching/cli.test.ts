@@ -50,14 +50,27 @@ describe('ipclue match', () => {
   });
 
   it.each([
-    ['{"id":"a","title":"x"}\n{"id":"b"}\n', '<stdin>:2: title:'],
-    ['{"id":"a","title":"x"}\nnot json\n', '<stdin>:2: not valid JSON'],
-    ['{"id":"a","title":"x","price":-3}\n', '<stdin>:1: price:'],
-  ])('exits 2 with file, line and field on a bad listing', async (stdin, message) => {
+    ['{"id":"a","title":"x"}\n{"id":"b"}\n', '<stdin>:2: title:', 1],
+    ['{"id":"a","title":"x"}\nnot json\n', '<stdin>:2: not valid JSON', 1],
+    ['{"id":"a","title":"x","price":-3}\n', '<stdin>:1: price:', 0],
+  ])('exits 2 with file, line and field on a bad listing', async (stdin, message, matched) => {
     const t = io(stdin);
     expect(await runMatch({ watchlist }, t)).toBe(2);
-    expect(t.err()).toContain(message);
-    expect(t.err().trim().split('\n')).toHaveLength(1);
+    const err = t.err().trim().split('\n');
+    expect(err[0]).toContain(message);
+    expect(err).toEqual([expect.any(String), `<stdin>: 1 bad listing line skipped, ${matched} matched`]);
+  });
+
+  it('reports every bad line and still matches the good ones after it', async () => {
+    const t = io('not json\n{"id":"a","title":"高仿康帅傅方便面","price":10}\n{"id":"b"}\n{"id":"c","title":"大白菜"}\n');
+    expect(await runMatch({ watchlist }, t)).toBe(2);
+    expect(t.out().trim().split('\n').map((l) => JSON.parse(l).id)).toEqual(['a', 'c']);
+    expect(JSON.parse(t.out().split('\n')[0]).matches[0]).toMatchObject({ entryId: 'ksf', alert: true });
+    const err = t.err().trim().split('\n');
+    expect(err).toHaveLength(3);
+    expect(err[0]).toMatch(/^<stdin>:1: not valid JSON/);
+    expect(err[1]).toMatch(/^<stdin>:3: title:/);
+    expect(err[2]).toBe('<stdin>: 2 bad listing lines skipped, 2 matched');
   });
 
   it('exits 2 naming the file and field of a bad watchlist', async () => {
