@@ -72,6 +72,37 @@ function contextualise(raw: RawHit[], n: Normalised, index: NameIndex, entries: 
   return out;
 }
 
+// a shop's listings come in runs: normalise each seller name once (bounded, cleared when full)
+const sellerCompacts = new Map<string, string>();
+function compactSeller(seller: string): string {
+  let c = sellerCompacts.get(seller);
+  if (c === undefined) {
+    if (sellerCompacts.size >= 10_000) sellerCompacts.clear();
+    sellerCompacts.set(seller, (c = normalise(seller).compact));
+  }
+  return c;
+}
+
+/** the kinds of name match that imitate the name rather than use it */
+const LOOKALIKE_KINDS: ReadonlySet<MatchKind> = new Set(['visual', 'phonetic', 'homoglyph', 'edit', 'affix']);
+
+/**
+ * A seller (shop, company, exhibitor) whose own name contains the look-alike its listing uses
+ * took the imitation as its trade name (汕头市澄海区雷碧饮料厂 selling 雷碧汽水): a maker of the
+ * knock-off, not a reseller. Exact names are left out: resellers often put the brand they sell
+ * in the shop name.
+ */
+function sellerUsesLookalike(h: Hit, n: Normalised, run: ListingRun, listing: Listing, cfg: ScoringConfig): Reason | null {
+  if (cfg.seller.nameUsesLookalike === 0 || !LOOKALIKE_KINDS.has(h.judgement.kind) || !listing.seller) return null;
+  const used = n.compact.slice(h.cStart, h.cEnd);
+  if (used.length < 2 || !run.sellerCompact().includes(used)) return null;
+  return {
+    code: 'seller.name-uses-lookalike',
+    points: cfg.seller.nameUsesLookalike,
+    text: `卖家名称 '${listing.seller.trim()}' 含近似名称 '${h.matchedText}'，以仿冒名称作为字号或店名`,
+  };
+}
+
 /** better hit first: a knock-off use, then a descriptive use, then the rest; title over description */
 function rank(h: Hit): number {
   const use = h.judgement.similar ? (h.descriptive ? 1 : 2) : 0;
@@ -85,6 +116,9 @@ function rank(h: Hit): number {
 class ListingRun implements ScanGate {
   private factsValue: ListingFacts | null = null;
   private lc: ListingContext | null = null;
+  private sellerCompactValue: string | null = null;
+  /** the points a look-alike in the seller's name adds (0 when there is no seller name to look in) */
+  readonly sellerBonus: number;
 
   constructor(
     private readonly listing: Listing,
@@ -96,17 +130,34 @@ class ListingRun implements ScanGate {
     private readonly snap: WatchlistSnapshot,
     /** the highest name points of any kind, at similarity 1 */
     private readonly topName: number,
-  ) {}
+  ) {
+    this.sellerBonus = cfg.seller.nameUsesLookalike > 0 && listing.seller && listing.seller.trim().length >= 2 ? cfg.seller.nameUsesLookalike : 0;
+  }
+
+  /** the seller's name, normalised like the title (compact: no spaces or symbols, simplified) */
+  sellerCompact(): string {
+    return (this.sellerCompactValue ??= this.listing.seller ? compactSeller(this.listing.seller) : '');
+  }
 
   facts(): ListingFacts {
     return (this.factsValue ??= listingFacts(this.listing, this.compactTitle, this.lex, this.snap.blacklist, this.snap.markets, this.snap.riskPoints));
   }
 
-  canAlert(entryIdx: number, similarity: number): boolean {
+  sellerHas(code: number): boolean {
+    const seller = this.sellerCompact();
+    for (let i = 0; i < seller.length; i++) if (seller.charCodeAt(i) === code) return true;
+    return false;
+  }
+
+  sellerUses(compact: string, start: number, end: number): boolean {
+    return end - start >= 2 && this.sellerCompact().includes(compact.slice(start, end));
+  }
+
+  margin(entryIdx: number, similarity: number): number {
     // the entry's points are a few reads of the entry table: cheaper to work out again than to
     // keep per listing (an entry is rarely asked about twice)
     const points = this.table.points(entryIdx, (this.lc ??= this.table.listingContext(this.listing, this.compactText, this.facts(), this.cfg)), this.cfg);
-    return Math.round(this.topName * similarity) + points >= this.cfg.thresholds.alert;
+    return Math.round(this.topName * similarity) + points - this.cfg.thresholds.alert;
   }
 }
 
@@ -154,7 +205,10 @@ export function compileMatcher(snapshot: WatchlistSnapshotInput | WatchlistSnaps
     const results: MatchResult[] = [];
     for (const [entryIdx, h] of best) {
       const ce = entries[entryIdx];
-      const s = scoreCandidate(h.judgement, h.descriptive, contextReasons(listing, compactText, ce, run.facts(), cfg), cfg);
+      const context = contextReasons(listing, compactText, ce, run.facts(), cfg);
+      const sellerUse = h.descriptive ? null : sellerUsesLookalike(h, h.field === 0 ? nTitle : nDesc!, run, listing, cfg);
+      if (sellerUse) context.unshift(sellerUse);
+      const s = scoreCandidate(h.judgement, h.descriptive, context, cfg);
       if (!options.all && !s.alert) continue;
       results.push({
         entryId: ce.entry.id,

@@ -174,7 +174,15 @@ interface ScanContext {
 
 /** asked before judging a candidate: can this entry still alert with a name this similar? */
 export interface ScanGate {
-  canAlert(entryIdx: number, similarity: number): boolean;
+  /** the most a candidate of this entry can score at this similarity without the seller-name
+   *  points, less the alert threshold: ≥ 0 means it may alert */
+  margin(entryIdx: number, similarity: number): number;
+  /** what a look-alike found in the seller's own name adds (0 when there is no name to look in) */
+  readonly sellerBonus: number;
+  /** the seller's name (normalised) has this character: a cheap necessary condition of sellerUses */
+  sellerHas(code: number): boolean;
+  /** the seller's name (normalised) contains compact[start, end) */
+  sellerUses(compact: string, start: number, end: number): boolean;
 }
 
 export interface RawHit {
@@ -363,7 +371,12 @@ export class NameIndex {
   private consider(posting: number, textPos: number, ctx: ScanContext): void {
     const id = Math.floor(posting / POS);
     // an entry that cannot alert in this listing even with its exact name is not worth verifying
-    if (ctx.gate && !ctx.gate.canAlert(this.patternEntry[id], 1)) return;
+    if (ctx.gate) {
+      // short of the threshold, only the seller-name points could still make it alert, and only
+      // if the seller's name has the key's first character (it lies inside any span matched)
+      const margin = ctx.gate.margin(this.patternEntry[id], 1);
+      if (margin < 0 && (margin + ctx.gate.sellerBonus < 0 || !ctx.gate.sellerHas(ctx.n.compact.charCodeAt(textPos)))) return;
+    }
     const p = posting % POS;
     // (start + POS) × patterns + pattern: exact for any text, a small integer for the usual sizes
     const key = (textPos - p + POS) * this.patterns.length + id;
@@ -411,7 +424,11 @@ export class NameIndex {
     }
     if (!best) return null;
     if (best.subs.length > 0 && !best.subs.some((x) => isHan(x.textChar))) return null;
-    if (gate && !gate.canAlert(pat.entryIdx, similarityOf(len, best.subs, best.inserted))) return null;
+    if (gate) {
+      const margin = gate.margin(pat.entryIdx, similarityOf(len, best.subs, best.inserted));
+      const lookalike = best.subs.length > 0 || best.inserted !== undefined;
+      if (margin < 0 && (margin + gate.sellerBonus < 0 || !lookalike || !gate.sellerUses(t, best.start, best.end))) return null;
+    }
     const original = originalSpan(n, best.start, best.end);
     const normalisedOnly = best.subs.length === 0 && !best.inserted && original !== pat.raw;
     const judgement = judgeHan({
@@ -471,16 +488,20 @@ export class NameIndex {
             collect(f.latinDel, hd, ids);
           }
         }
+        const cStart = toks[i].compactStart;
+        const cEnd = toks[j].compactStart + toks[j].text.length;
         for (const id of ids) {
           const pat = this.patterns[id];
-          if (gate && !gate.canAlert(pat.entryIdx, 1)) continue;
+          if (gate) {
+            const margin = gate.margin(pat.entryIdx, 1);
+            if (margin < 0 && (margin + gate.sellerBonus < 0 || !gate.sellerUses(n.compact, cStart, cEnd))) continue;
+          }
           const original = n.original.slice(toks[i].start, toks[j].end);
           const judgement = judgeLatin({
             mark: pat.text, token: text, looseMark: pat.loose, looseToken: loose, original, source: pat.source, isGi: pat.isGi, display: pat.raw, entryName: pat.entryName,
           }, this.lex);
           if (!explain && !judgement.similar) continue;
-          const cStart = toks[i].compactStart;
-          hits.push({ patternId: id, judgement, matchedText: original, cStart, cEnd: toks[j].compactStart + toks[j].text.length });
+          hits.push({ patternId: id, judgement, matchedText: original, cStart, cEnd });
         }
       }
     }

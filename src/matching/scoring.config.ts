@@ -34,6 +34,9 @@ export const ScoringConfigSchema = z.object({
   seller: z.object({
     authorised: pts.default(-60),
     blacklisted: pts.default(25),
+    // the seller's own name (shop, company, exhibitor) contains the look-alike the listing uses:
+    // a knock-off maker that took the look-alike as its trade name (汕头市雷碧饮料厂)
+    nameUsesLookalike: pts.default(15),
   }).prefault({}),
   goods: z.object({
     keyword: pts.default(8),

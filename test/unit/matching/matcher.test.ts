@@ -190,6 +190,29 @@ describe('compileMatcher / matchListing', () => {
     }
   });
 
+  it('adds points when the seller names itself with the look-alike (汕头市雷碧饮料厂 selling 雷碧), and the gate lets it through', () => {
+    const knockoff = listing({ title: '康帅傅', price: 70, seller: '汕头市康帅傅食品厂' });
+    const plain = listing({ title: '康帅傅', price: 70, seller: '汕头市某食品厂' });
+    const withSeller = matcher.matchListing(knockoff);
+    expect(withSeller).toHaveLength(1);
+    expect(withSeller[0].reasons.map((r) => r.code)).toEqual(['name.visual', 'seller.name-uses-lookalike', 'price.in-range']);
+    expect(withSeller[0].reasons[1]).toMatchObject({ points: 15, text: "卖家名称 '汕头市康帅傅食品厂' 含近似名称 '康帅傅'，以仿冒名称作为字号或店名" });
+    // without it the same listing stays below the threshold, by exactly those points
+    expect(matcher.matchListing(plain)).toEqual([]);
+    expect(withSeller[0].score - matcher.matchListing(plain, { all: true })[0].score).toBe(15);
+    // the seller name is normalised like the title (traditional, spaced out)
+    expect(matcher.matchListing({ ...knockoff, seller: '汕頭市 康 帥 傅 食品廠' })).toHaveLength(1);
+    // a reseller naming its shop after the real brand gets nothing for it
+    expect(codes(listing({ title: '康师傅方便面', price: 70, seller: '康师傅专卖店' }))).not.toContain('seller.name-uses-lookalike');
+    // a latin look-alike in the company name counts too
+    expect(codes(listing({ title: 'N1KE 运动鞋', seller: 'Putian N1KE Shoes Factory' }))).toContain('seller.name-uses-lookalike');
+    // configuration can turn it off
+    expect(compileMatcher(snapshot, { seller: { nameUsesLookalike: 0 } }).matchListing(knockoff)).toEqual([]);
+    for (const l of [knockoff, plain, listing({ title: 'N1KE 运动鞋', price: 900, seller: 'N1KE outlet' })]) {
+      expect(matcher.matchListing(l)).toEqual(matcher.matchListing(l, { all: true }).filter((r) => r.alert));
+    }
+  });
+
   it('is deterministic: the same listing gives the same result', () => {
     const l = listing({ title: '高仿康帅傅红烧牛肉面', price: 12 });
     expect(matcher.matchListing(l)).toEqual(matcher.matchListing(l));
