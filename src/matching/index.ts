@@ -1,6 +1,6 @@
 // The matcher: compile a watchlist snapshot once into an immutable index, then match listings
 // against it — pure and synchronous, no I/O (the compiled index holds everything it needs).
-import { descriptiveCue, ordinaryWordAround, straddlesWords } from './context.ts';
+import { describedNames, descriptiveCue, ordinaryWordAround, straddlesWords } from './context.ts';
 import type { Judgement, MatchKind } from './examiner.ts';
 import { listingFacts, type ListingFacts } from './features.ts';
 import { EntryTable, type ListingContext } from './entry-table.ts';
@@ -48,7 +48,33 @@ interface Hit extends RawHit {
   field: 0 | 1;
 }
 
-function contextualise(raw: RawHit[], n: Normalised, index: NameIndex, entries: CompiledEntry[] | null, lex: Lexicon, field: 0 | 1): Hit[] {
+/** the kinds of name match that write the name itself (they can name what goods fit) */
+const NAMED_KINDS: ReadonlySet<MatchKind> = new Set(['exact', 'alias', 'normalised']);
+
+/**
+ * Entries the listing names as what its goods fit (适用于PlayStation, for Nike, Adidas…), with the
+ * cue, when some hit writes a watched name itself; null otherwise. Such a name written elsewhere
+ * in the same listing (PS5手柄充电座 … 适用于PlayStation DualSense) is the same reference to the
+ * genuine product, not a use of the mark as the goods' own.
+ */
+function describedEntries(index: NameIndex, lex: Lexicon, raw: RawHit[], n: Normalised, rawDesc: RawHit[] | null = null, nDesc: Normalised | null = null): Map<number, string> | null {
+  if (!namesItself(raw) && !(rawDesc !== null && namesItself(rawDesc))) return null;
+  let out: Map<number, string> | null = null;
+  for (const text of nDesc ? [n, nDesc] : [n]) {
+    for (const [id, cue] of describedNames(text, index, lex)) {
+      const e = index.patterns[id].entryIdx;
+      if (!(out ??= new Map()).has(e)) out.set(e, cue);
+    }
+  }
+  return out;
+}
+
+function namesItself(raw: RawHit[]): boolean {
+  for (const h of raw) if (h.judgement.similar && NAMED_KINDS.has(h.judgement.kind)) return true;
+  return false;
+}
+
+function contextualise(raw: RawHit[], n: Normalised, index: NameIndex, entries: CompiledEntry[] | null, lex: Lexicon, field: 0 | 1, described: Map<number, string> | null): Hit[] {
   const out: Hit[] = [];
   for (const h of raw) {
     const pat = index.patterns[h.patternId];
@@ -65,7 +91,10 @@ function contextualise(raw: RawHit[], n: Normalised, index: NameIndex, entries: 
           judgement = { similar: false, kind: 'ordinary-word', similarity: judgement.similarity, reasons: [`'${h.matchedText}' 跨越词语 '${straddle}' 的边界，并非使用 '${pat.raw}'`] };
         }
       }
-      if (judgement.similar) descriptive = descriptiveCue(n.compact, h.cStart, h.cEnd, lex);
+      if (judgement.similar) {
+        descriptive = descriptiveCue(n.compact, h.cStart, h.cEnd, lex);
+        if (!descriptive && described !== null && NAMED_KINDS.has(judgement.kind)) descriptive = described.get(pat.entryIdx) ?? null;
+      }
     }
     out.push({ ...h, entryIdx: pat.entryIdx, judgement, descriptive, field });
   }
@@ -193,8 +222,11 @@ export function compileMatcher(snapshot: WatchlistSnapshotInput | WatchlistSnaps
     // the alert threshold is not worth judging
     const gate: ScanGate | undefined = options.all ? undefined : run;
 
-    let hits = contextualise(index.scan(nTitle, false, gate), nTitle, index, entries, lex, 0);
-    if (nDesc) hits = hits.concat(contextualise(index.scan(nDesc, false, gate), nDesc, index, entries, lex, 1));
+    const rawTitle = index.scan(nTitle, false, gate);
+    const rawDesc = nDesc ? index.scan(nDesc, false, gate) : null;
+    const described = describedEntries(index, lex, rawTitle, nTitle, rawDesc, nDesc);
+    let hits = contextualise(rawTitle, nTitle, index, entries, lex, 0, described);
+    if (rawDesc) hits = hits.concat(contextualise(rawDesc, nDesc!, index, entries, lex, 1, described));
     const best = new Map<number, Hit>();
     for (const h of hits) {
       if (!h.judgement.similar) continue;
@@ -263,7 +295,8 @@ export function similar(mark: string, text: string, options: { gi?: boolean } = 
     return { similar: false, kind: 'none', similarity: 0, reasons: [`'${mark}' 归一后少于两个字符，无法比较`] };
   }
   const n = normalise(text);
-  const hits = contextualise(index.scan(n, true), n, index, null, lex, 0);
+  const raw = index.scan(n, true);
+  const hits = contextualise(raw, n, index, null, lex, 0, describedEntries(index, lex, raw, n));
   if (hits.length === 0) {
     return { similar: false, kind: 'none', similarity: 0, reasons: [`'${text}' 中未发现与 '${mark}' 相同或近似的文字`] };
   }

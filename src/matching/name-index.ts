@@ -461,6 +461,51 @@ export class NameIndex {
     return null;
   }
 
+  /**
+   * The watched name or alias written exactly (after normalisation) at compact position `at`:
+   * the longest one, with its patterns (several entries may share a text) and where it ends; or
+   * null. Han names may start anywhere, Latin ones only where a token starts. No gate: what it
+   * answers depends on the text alone.
+   */
+  exactNameAt(n: Normalised, at: number): { ids: number[]; end: number } | null {
+    if (!this.frozen) throw new Error('NameIndex.exactNameAt before freeze()');
+    const t = n.compact;
+    let best: { ids: number[]; end: number } | null = null;
+    const found = (id: number, end: number) => {
+      if (!best || end > best.end) best = { ids: [id], end };
+      else if (end === best.end && !best.ids.includes(id)) best.ids.push(id);
+    };
+    const a = at + 1 < t.length ? this.charIds[t.charCodeAt(at)] : -1;
+    const b = a >= 0 ? this.charIds[t.charCodeAt(at + 1)] : -1;
+    if (b >= 0) {
+      const adj = this.frozen.adj;
+      const e = adj.find(a, b);
+      if (e >= 0) {
+        for (let k = adj.start(e), end = adj.end(e); k < end; k++) {
+          const posting = adj.values[k];
+          if (posting % POS !== 0) continue;
+          const id = Math.floor(posting / POS);
+          const p = this.patterns[id];
+          if (p.han && t.startsWith(p.text, at)) found(id, at + p.text.length);
+        }
+      }
+    }
+    const toks = n.tokens;
+    let i = 0;
+    while (i < toks.length && toks[i].compactStart < at) i++;
+    if (i < toks.length && toks[i].compactStart === at) {
+      let text = '';
+      for (let j = i; j < Math.min(toks.length, i + 3); j++) {
+        if (j > i && toks[j].compactStart !== toks[j - 1].compactStart + toks[j - 1].text.length) break;
+        text += toks[j].text;
+        const ids = new Set<number>();
+        collect(this.frozen.latinExact, hash30(looseKey(text)), ids);
+        for (const id of ids) if (!this.patterns[id].han && this.patterns[id].text === text) found(id, toks[j].compactStart + toks[j].text.length);
+      }
+    }
+    return best;
+  }
+
   private scanLatin(n: Normalised, hits: RawHit[], explain: boolean, gate?: ScanGate): void {
     const toks = n.tokens;
     if (!toks.length || this.frozen!.latinExact.size === 0) return;

@@ -135,6 +135,42 @@ describe('compileMatcher / matchListing', () => {
     expect(r.reasons.find((x) => x.code === 'name.descriptive')?.points).toBeLessThan(0);
   });
 
+  it('treats every name in a list of compatible products as descriptive ("for Nike, Apple and more", "华为小米专用")', () => {
+    const kinds = (m: ReturnType<typeof compileMatcher>, title: string) =>
+      Object.fromEntries(m.matchListing(listing({ title, price: 9 }), { all: true }).map((r) => [r.entryId, r.kind]));
+    expect(kinds(matcher, 'Shoe cleaning kit for Nike, Apple and more')).toEqual({ nike: 'descriptive', apple: 'descriptive' });
+    expect(kinds(matcher, 'Charging dock for Nike Apple watch')).toEqual({ nike: 'descriptive', apple: 'descriptive' });
+    expect(matcher.matchListing(listing({ title: 'Shoe cleaning kit for Nike, Apple and more', price: 9 }))).toEqual([]);
+    const phones = compileMatcher({
+      version: 'p',
+      entries: [{ id: 'hw', kind: 'mark', name: '华为' }, { id: 'mi', kind: 'mark', name: '小米' }, { id: 'op', kind: 'mark', name: 'OPPO' }],
+    });
+    expect(kinds(phones, '华为小米专用充电线')).toEqual({ hw: 'descriptive', mi: 'descriptive' });
+    expect(kinds(phones, '华为和小米通用 数据线')).toEqual({ hw: 'descriptive', mi: 'descriptive' });
+    expect(kinds(phones, '数据线 适用于华为、小米、OPPO')).toEqual({ hw: 'descriptive', mi: 'descriptive', op: 'descriptive' });
+    // a name after an unrelated word is not in the list
+    expect(kinds(phones, '适用于安卓 华为手机壳')).toEqual({ hw: 'exact' });
+  });
+
+  it('takes the other exact names of an entry the listing says its goods fit as the same reference (PS5充电座 … 适用于PlayStation)', () => {
+    const ps = compileMatcher({
+      version: 'ps',
+      entries: [{ id: 'ps', kind: 'mark', name: 'PlayStation', aliases: ['PS5', 'DualSense'], niceClasses: [9, 28], keywords: ['手柄'], referencePrices: [{ currency: 'CNY', min: 399, max: 4999 }] }],
+    });
+    const dock = listing({ title: 'PS5手柄充电座 双手柄充电器 适用于PlayStation DualSense 快充底座', price: 59 });
+    const [r] = ps.matchListing(dock, { all: true });
+    expect(r).toMatchObject({ kind: 'descriptive', alert: false });
+    expect(ps.matchListing(dock)).toEqual([]);
+    // in the description too
+    expect(ps.matchListing(listing({ title: 'PS5手柄充电座', description: '适用于PlayStation 5', price: 59 }))).toEqual([]);
+    // without the compatibility wording the same title alerts
+    expect(ps.matchListing(listing({ title: 'PS5手柄充电座 双手柄充电器 快充底座', price: 59 }))).toHaveLength(1);
+    // a look-alike of the entry is not a reference to the genuine product
+    expect(ps.matchListing(listing({ title: 'PIayStati0n 手柄 适用于PlayStation', price: 59 }), { all: true })[0].kind).not.toBe('descriptive');
+    // 'for' inside a longer word is no cue
+    expect(matcher.matchListing(listing({ title: 'platform Nike 1:1 运动鞋', price: 99 }))[0].kind).toBe('exact');
+  });
+
   it('finds a latin knock-off with a replica cue', () => {
     const r = only(listing({ title: 'N1KE Air Max 1:1 莆田 运动鞋', price: 99 }));
     expect(r).toMatchObject({ entryId: 'nike', kind: 'homoglyph', matchedText: 'N1KE', alert: true });
