@@ -122,9 +122,7 @@ const LOOKALIKE_KINDS: ReadonlySet<MatchKind> = new Set(['visual', 'phonetic', '
  * in the shop name.
  */
 function sellerUsesLookalike(h: Hit, n: Normalised, run: ListingRun, listing: Listing, cfg: ScoringConfig): Reason | null {
-  if (cfg.seller.nameUsesLookalike === 0 || !LOOKALIKE_KINDS.has(h.judgement.kind) || !listing.seller) return null;
-  const used = n.compact.slice(h.cStart, h.cEnd);
-  if (used.length < 2 || !run.sellerCompact().includes(used)) return null;
+  if (cfg.seller.nameUsesLookalike === 0 || !listing.seller || !LOOKALIKE_KINDS.has(h.judgement.kind) || !run.sellerUses(n.compact, h.cStart, h.cEnd)) return null;
   return {
     code: 'seller.name-uses-lookalike',
     points: cfg.seller.nameUsesLookalike,
@@ -146,7 +144,8 @@ class ListingRun implements ScanGate {
   private factsValue: ListingFacts | null = null;
   private lc: ListingContext | null = null;
   private sellerCompactValue: string | null = null;
-  /** the points a look-alike in the seller's name adds (0 when there is no seller name to look in) */
+  /** the most a look-alike in the seller's name can add (0 when there is no seller name to look
+   *  in, or the configured points are not positive) */
   readonly sellerBonus: number;
 
   constructor(
@@ -164,7 +163,7 @@ class ListingRun implements ScanGate {
   }
 
   /** the seller's name, normalised like the title (compact: no spaces or symbols, simplified) */
-  sellerCompact(): string {
+  private sellerCompact(): string {
     return (this.sellerCompactValue ??= this.listing.seller ? compactSeller(this.listing.seller) : '');
   }
 

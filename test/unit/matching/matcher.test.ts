@@ -242,8 +242,10 @@ describe('compileMatcher / matchListing', () => {
     expect(codes(listing({ title: '康师傅方便面', price: 70, seller: '康师傅专卖店' }))).not.toContain('seller.name-uses-lookalike');
     // a latin look-alike in the company name counts too
     expect(codes(listing({ title: 'N1KE 运动鞋', seller: 'Putian N1KE Shoes Factory' }))).toContain('seller.name-uses-lookalike');
-    // configuration can turn it off
+    // configuration can turn it off, or make it count against
     expect(compileMatcher(snapshot, { seller: { nameUsesLookalike: 0 } }).matchListing(knockoff)).toEqual([]);
+    const against = compileMatcher(snapshot, { seller: { nameUsesLookalike: -10 } }).matchListing(knockoff, { all: true })[0];
+    expect(against.reasons.find((r) => r.code === 'seller.name-uses-lookalike')?.points).toBe(-10);
     for (const l of [knockoff, plain, listing({ title: 'N1KE 运动鞋', price: 900, seller: 'N1KE outlet' })]) {
       expect(matcher.matchListing(l)).toEqual(matcher.matchListing(l, { all: true }).filter((r) => r.alert));
     }
