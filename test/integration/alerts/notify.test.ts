@@ -117,8 +117,12 @@ describe('notifications', () => {
     const text = decodeMail(mails[0].raw);
     expect(text).toContain('康帅傅 桶面');
     expect(text).toContain('雷碧 柠檬汽水');
-    const pending = await ctx.db.selectFrom('notification_deliveries').select('id').where('status', '=', 'pending').execute();
-    expect(pending).toEqual([]);
+    // the deliveries are marked sent once the mail server has taken the mail, which is after the
+    // test's server has seen it: wait for that write
+    await waitFor(async () => (await ctx.db.selectFrom('notification_deliveries').select('id').where('status', '=', 'pending').execute()).length === 0, 'digest deliveries marked sent');
+    const sent = await ctx.db.selectFrom('notification_deliveries as d').innerJoin('notification_subscriptions as s', 's.id', 'd.subscription_id')
+      .select(['d.status', 'd.attempts']).where('s.channel', '=', 'email').execute();
+    expect(sent).toEqual([{ status: 'sent', attempts: 1 }, { status: 'sent', attempts: 1 }]);
     const listed = await reviewer.get('/api/subscriptions');
     expect(listed.body.items).toHaveLength(1);
     expect(listed.body.items[0].secret).toBeUndefined();
