@@ -1,8 +1,9 @@
 // A fresh database (and queue prefix) for one benchmark, on the Postgres and Redis that
-// DATABASE_URL and REDIS_URL name; dropped again by `close()` unless --keep was given.
+// DATABASE_URL and REDIS_URL name; both dropped again by `close()` unless --keep was given.
 import pg from 'pg';
 import { loadConfig, readEnv } from '../src/config/config.ts';
 import { createContext, type AppContext } from '../src/context.ts';
+import { deletePrefixKeys } from '../src/queues/redis.ts';
 
 export async function benchContext(dbName: string): Promise<{ ctx: AppContext; close(): Promise<void> }> {
   const env = readEnv();
@@ -25,7 +26,10 @@ export async function benchContext(dbName: string): Promise<{ ctx: AppContext; c
     ctx,
     async close() {
       await ctx.close();
-      if (!process.argv.includes('--keep')) await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      if (!process.argv.includes('--keep')) {
+        await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+        await deletePrefixKeys(env.REDIS_URL!, `{${dbName}}`);
+      }
     },
   };
 }

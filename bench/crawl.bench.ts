@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig } from '../src/config/config.ts';
 import { createContext } from '../src/context.ts';
+import { deletePrefixKeys } from '../src/queues/redis.ts';
 import { startEmbeddedServices } from '../src/infra/embedded.ts';
 import { upsertSource } from '../src/sources/source.repository.ts';
 import { sourceDefinitionSchema } from '../crawlers/sources/source.schema.ts';
@@ -128,6 +129,7 @@ async function main() {
     stop();
     await admin.query(`DROP DATABASE ${dbName} WITH (FORCE)`);
     await admin.end();
+    await deletePrefixKeys(redisUrl, config.QUEUE_PREFIX);
     await embedded?.stop();
     return;
   }
@@ -159,6 +161,8 @@ async function main() {
   stop();
   await admin.query(`DROP DATABASE ${dbName} WITH (FORCE)`);
   await admin.end();
+  // the run's queues (2,000 page jobs, the match jobs, their bookkeeping) go with its database
+  await deletePrefixKeys(redisUrl, config.QUEUE_PREFIX);
   await embedded?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }

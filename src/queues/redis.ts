@@ -36,3 +36,26 @@ export async function pingRedis(url: string, timeoutMs = 5000): Promise<void> {
     probe.disconnect();
   }
 }
+
+/**
+ * Delete every key under a queue prefix (a test's or a benchmark's private queues, which leave
+ * finished jobs and their bookkeeping behind). SCAN in batches, never KEYS: the server may be
+ * shared. Returns how many keys went.
+ */
+export async function deletePrefixKeys(url: string, prefix: string): Promise<number> {
+  if (!prefix) throw new Error('deletePrefixKeys: an empty prefix would match every key');
+  const r = new Redis(url, { maxRetriesPerRequest: 3 });
+  r.on('error', () => {});
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) deleted += await r.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    await r.quit().catch(() => r.disconnect());
+  }
+  return deleted;
+}

@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../src/config/config.ts';
 import { createContext, type AppContext } from '../../src/context.ts';
+import { deletePrefixKeys } from '../../src/queues/redis.ts';
 
 export function suiteUrls(): { databaseUrl: string; redisUrl: string } {
   return { databaseUrl: inject('databaseUrl'), redisUrl: inject('redisUrl') };
@@ -57,14 +57,7 @@ export async function createTestEnv(): Promise<TestEnv> {
       await a.connect();
       await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
       await a.end();
-      const r = new Redis(redisUrl);
-      let cursor = '0';
-      do {
-        const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await r.del(...keys);
-      } while (cursor !== '0');
-      await r.quit();
+      await deletePrefixKeys(redisUrl, prefix);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
