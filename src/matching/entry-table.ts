@@ -2,13 +2,12 @@
 // candidate entry: can it still alert in this listing? At 100,000 entries the entries' objects
 // are spread over a heap far larger than the processor's caches, and following each one's
 // keyword, class, price and seller objects costs more than the arithmetic; a few array reads per
-// entry do not. GI entries add their protected regions and season from a small side table;
-// trademark-gazette listings (the filer) take the full contextPoints path. A test holds the two
-// paths together.
+// entry do not. GI entries add their protected regions and season from a small side table,
+// gazette filings their owner. A test holds these points equal to the sum of contextReasons'.
 import { authorisedKeys, normCurrency, type ListingFacts } from './features.ts';
 import { isWithinRegion } from './regions-adapter.ts';
 import { byFirst, type FirstCharIndex } from './lexicon.ts';
-import { contextPoints, type CompiledEntry } from './scoring.ts';
+import type { CompiledEntry } from './scoring.ts';
 import type { ScoringConfig } from './scoring.config.ts';
 import type { Listing } from './watchlist.schema.ts';
 
@@ -61,11 +60,14 @@ export class EntryTable {
   private stamp = 0;
   /** protected regions and season months of GI entries (others: undefined) */
   private readonly gi: ({ regionCodes: readonly string[]; seasonMonths: readonly number[] } | undefined)[];
+  /** each entry's owner as written (a gazette filing by its owner is no squat) */
+  private readonly owners: (string | undefined)[];
 
-  constructor(private readonly entries: CompiledEntry[]) {
+  constructor(entries: CompiledEntry[]) {
     const n = entries.length;
     const rec = (this.rec = new Int32Array(REC * (n + 1)));
     this.gi = new Array(n).fill(undefined);
+    this.owners = entries.map((ce) => ce.entry.owner);
     const keywordId = new Map<string, number>();
     const ids: number[] = [];
     entries.forEach((ce, i) => {
@@ -154,9 +156,9 @@ export class EntryTable {
     };
   }
 
-  /** contextPoints of entry i in this listing (lc from the latest listingContext call) */
+  /** the sum of contextReasons' points for entry i in this listing (lc from the latest
+   *  listingContext call), without making the reasons */
   points(i: number, lc: ListingContext, cfg: ScoringConfig): number {
-    if (lc.listing.channel === 'trademark-gazette') return contextPoints(lc.listing, lc.compactText, this.entries[i], lc.facts, cfg);
     if (lc.stamp !== this.stamp) throw new Error('EntryTable.points: the listing context is stale (another listing was set up since)');
     const rec = this.rec;
     const r = REC * i;
@@ -169,7 +171,8 @@ export class EntryTable {
         points += p < min * cfg.price.lowFraction ? cfg.price.veryLow : p < min ? cfg.price.belowMin : p <= lc.priceRange[2 * i + 1] ? cfg.price.inRange : 0;
       }
     }
-    if (lc.authorisedFor !== null && lc.authorisedFor.has(i)) points += cfg.seller.authorised;
+    const authorised = lc.authorisedFor !== null && lc.authorisedFor.has(i);
+    if (authorised) points += cfg.seller.authorised;
     let kw = false;
     const seen = this.keywordSeen;
     for (let k = rec[r + R_KEYWORDS], end = rec[r + REC + R_KEYWORDS]; k < end && !kw; k++) kw = seen[this.keywordIds[k]] === lc.stamp;
@@ -179,6 +182,11 @@ export class EntryTable {
       else if (!kw) points += cfg.goods.outOfClass;
     }
     if (flags & GI) points += this.giPoints(this.gi[i]!, lc.facts, cfg);
+    if (lc.listing.channel === 'trademark-gazette' && !authorised) {
+      const owner = this.owners[i];
+      const seller = lc.listing.seller;
+      if (!(owner && seller && seller.trim() === owner.trim())) points += cfg.filing.thirdParty;
+    }
     return points;
   }
 

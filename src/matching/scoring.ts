@@ -58,7 +58,7 @@ export function maxNamePoints(similarity: number, cfg: ScoringConfig): number {
 
 /** every reason about the listing and the entry other than the name match itself (the gate
  *  that asks whether a candidate can still alert sums the same points without the sentences:
- *  EntryTable.points and contextPoints) */
+ *  EntryTable.points) */
 export function contextReasons(listing: Listing, compactText: string, ce: CompiledEntry, facts: ListingFacts, cfg: ScoringConfig): Reason[] {
   const e = ce.entry;
   const reasons: Reason[] = [];
@@ -120,43 +120,4 @@ export function contextReasons(listing: Listing, compactText: string, ce: Compil
   }
 
   return reasons;
-}
-
-/**
- * The sum of contextReasons' points without making the reasons (the entry table's path for GI
- * entries and gazette listings). Must equal contextReasons(…).reduce(points); a test holds the
- * two together.
- */
-export function contextPoints(listing: Listing, compactText: string, ce: CompiledEntry, facts: ListingFacts, cfg: ScoringConfig): number {
-  const e = ce.entry;
-  let points = facts.strongCues.length ? cfg.replicaCue.strong : facts.weakCues.length ? cfg.replicaCue.weak : 0;
-  const p = priceStatus(listing, e, cfg.price.lowFraction);
-  if (p.status === 'very-low') points += cfg.price.veryLow;
-  else if (p.status === 'below-min') points += cfg.price.belowMin;
-  else if (p.status === 'in-range') points += cfg.price.inRange;
-  const authorised = isAuthorisedSeller(listing, e);
-  if (authorised) points += cfg.seller.authorised;
-  if (facts.blacklist) points += cfg.seller.blacklisted;
-  let kw = false;
-  for (const k of ce.keywords) if ((kw = compactText.includes(k.compact))) break;
-  if (kw) points += cfg.goods.keyword;
-  if (ce.niceClasses.length && facts.goods.length) {
-    let inClass = false;
-    for (const g of facts.goods) if ((inClass = ce.niceClasses.includes(g.niceClass))) break;
-    if (inClass) points += cfg.goods.inClass;
-    else if (!kw) points += cfg.goods.outOfClass;
-  }
-  if (e.kind === 'gi') {
-    const origin = giOrigin(facts, e);
-    if (origin === 'outside') points += cfg.gi.outsideRegion;
-    else if (origin === 'inside') points += cfg.gi.insideRegion;
-    const season = e.gi?.seasonMonths ?? [];
-    if (season.length && facts.month !== null && !season.includes(facts.month)) points += cfg.gi.outOfSeason;
-  }
-  if (listing.channel === 'trademark-gazette' && !authorised && !(e.owner && listing.seller && listing.seller.trim() === e.owner.trim())) {
-    points += cfg.filing.thirdParty;
-  }
-  points += facts.markets.length * cfg.market.ofConcern;
-  for (const r of facts.riskPoints) points += Math.round(r.weight ?? cfg.market.riskPointDefault);
-  return points;
 }

@@ -1,12 +1,12 @@
-// contextPoints is the fast sum the matcher asks for every candidate entry (can it still
-// alert?); contextReasons makes the reasons shown to reviewers. They must agree exactly, or the
-// gate would drop a listing that should alert (or judge one it need not).
+// The entry table's points are the fast sum the matcher asks for every candidate entry (can it
+// still alert?); contextReasons makes the reasons shown to reviewers. They must agree exactly,
+// or the gate would drop a listing that should alert (or judge one it need not).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { listingFacts } from '../../../src/matching/features.ts';
 import { getLexicon } from '../../../src/matching/lexicon.ts';
 import { normalise } from '../../../src/matching/normalise.ts';
-import { contextPoints, contextReasons, type CompiledEntry } from '../../../src/matching/scoring.ts';
+import { contextReasons, type CompiledEntry } from '../../../src/matching/scoring.ts';
 import { EntryTable } from '../../../src/matching/entry-table.ts';
 import { parseScoringConfig, WatchlistSnapshotSchema, type Listing } from '../../../src/matching/index.ts';
 
@@ -53,7 +53,7 @@ const compiled: CompiledEntry[] = snapshot.entries.map((entry) => {
   };
 });
 
-describe('contextPoints and the entry table', () => {
+describe('the entry table', () => {
   for (const [name, cfg] of [['default weights', parseScoringConfig({})], ['other weights', parseScoringConfig({ price: { lowFraction: 0.5, inRange: -9 }, goods: { outOfClass: -7 }, market: { riskPointDefault: 3 } })]] as const) {
     it(`equals the sum of contextReasons' points for every listing and entry (${name})`, () => {
       const lex = getLexicon();
@@ -68,7 +68,6 @@ describe('contextPoints and the entry table', () => {
           const reasons = contextReasons(l, compactText, ce, facts, cfg);
           for (const r of reasons) seen.add(r.code);
           const sum = reasons.reduce((s, r) => s + r.points, 0);
-          expect(contextPoints(l, compactText, ce, facts, cfg), `${l.id} × ${ce.entry.id}`).toBe(sum);
           expect(table.points(i, lc, cfg), `table: ${l.id} × ${ce.entry.id}`).toBe(sum);
         });
       }
