@@ -2,7 +2,7 @@
 // matching, through BullMQ and Postgres) over N pages of the demo mall served from loopback,
 // against Crawlee's CheerioCrawler doing fetch + parse only over the same pages.
 //
-//   npx tsx bench/crawl.bench.ts [--pages 2000] [--concurrency 16] [--workers N] [--only-ipclue]
+//   npx tsx bench/crawl.bench.ts [--pages 2000] [--concurrency 16] [--rounds 3] [--workers N] [--only-ipclue]
 //
 // Uses DATABASE_URL/REDIS_URL when set (a fresh database and queue prefix are created), else
 // starts embedded Postgres and a private redis-server.
@@ -29,6 +29,9 @@ const PAGES = arg('pages', 2000);
 const CONCURRENCY = arg('concurrency', 16);
 // 0: workers inside this process; N: N separate `ipclue worker` processes (how ipclue uses cores)
 const WORKERS = arg('workers', 0);
+// each round crawls with both (ipclue into a fresh database), alternating which goes first
+const ROUNDS = arg('rounds', 3);
+const ONLY_IPCLUE = process.argv.includes('--only-ipclue');
 
 async function spawnWorkers(env: Record<string, string>): Promise<{ stop: () => Promise<void> }> {
   const children = Array.from({ length: WORKERS }, () =>
@@ -66,6 +69,13 @@ async function serveMall(): Promise<{ stop: () => void; base: string }> {
   return { stop: () => child.kill('SIGTERM'), base };
 }
 
+/** the middle value (the mean of the two middle ones for an even count) */
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
 async function main() {
   let databaseUrl = process.env.DATABASE_URL;
   let redisUrl = process.env.REDIS_URL;
@@ -77,92 +87,117 @@ async function main() {
     databaseUrl ??= embedded.databaseUrl!;
     redisUrl ??= embedded.redisUrl!;
   }
-  const dbName = `ipclue_bench_${Date.now()}`;
   const admin = new pg.Client({ connectionString: databaseUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const u = new URL(databaseUrl);
-  u.pathname = `/${dbName}`;
 
   const { stop, base } = await serveMall();
   const urls = Array.from({ length: PAGES }, (_, i) => `${base}/demo/mall/list?page=${i + 1}`);
+  const cpuMs = (since: NodeJS.CpuUsage) => {
+    const c = process.cpuUsage(since);
+    return { total: (c.user + c.system) / 1000, system: c.system / 1000 };
+  };
 
-  // --- ipclue: the whole pipeline
-  const config = loadConfig({
-    DATABASE_URL: u.toString(), REDIS_URL: redisUrl, QUEUE_PREFIX: `{bench-${randomUUID().slice(0, 8)}}`,
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', WORKER_CONCURRENCY: String(CONCURRENCY), DATA_DIR: dataDir,
-    ...(process.env.EXTRACT_THREADS ? { EXTRACT_THREADS: process.env.EXTRACT_THREADS } : {}),
-  });
-  const ctx = await createContext(config, { embedded: false });
-  const raw = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../seeds/sources/demo/mall.json'), 'utf8').replaceAll('{{DEMO_BASE}}', base));
-  delete raw.pagination;
-  delete raw.search;
-  const def = sourceDefinitionSchema.parse({ ...raw, id: 'bench-mall', startUrls: urls, politeness: { concurrency: CONCURRENCY, respectRobots: true } });
-  const source = await upsertSource(ctx.db, { slug: def.id, name: def.name, channel: def.channel, country: def.country, enabled: true, local: true, definition: def as any });
-  const workers = WORKERS
-    ? await spawnWorkers({
-        DATABASE_URL: config.DATABASE_URL!, REDIS_URL: config.REDIS_URL!, QUEUE_PREFIX: config.QUEUE_PREFIX,
-        WORKER_CONCURRENCY: String(CONCURRENCY), DEMO: 'false', DATA_DIR: dataDir,
-      })
-    : await startWorkers(ctx, { queues: ['crawl', 'page'] });
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  await crawlNow(ctx, source.id);
-  let run;
-  for (;;) {
-    run = await ctx.db.selectFrom('crawl_runs').selectAll().executeTakeFirst();
-    if (run?.status === 'finished') break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const ipclueSecs = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  // the bench process's own CPU while ipclue ran: the workers' when they run in this process
-  const benchCpuMs = (cpu.user + cpu.system) / 1000;
-  console.log(`bench process CPU during the ipclue crawl: ${(benchCpuMs / 1000).toFixed(1)} s (${(benchCpuMs / Math.max(1, run.pages)).toFixed(2)} ms a page)`);
-  const listings = Number((await ctx.db.selectFrom('listings').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
-  const queuedForMatch = await ctx.queues.match.count();
-  await ('close' in workers ? workers.close() : workers.stop());
-  await ctx.close();
-
-  if (process.argv.includes('--only-ipclue')) {
-    console.log(`ipclue pipeline: ${run.pages} pages, ${listings} listings, ${(run.pages / ipclueSecs).toFixed(1)} pages/s`);
-    stop();
+  // --- ipclue: the whole pipeline, into a database and queue prefix of its own each round
+  async function ipcluePart(round: number) {
+    const dbName = `ipclue_bench_${Date.now()}_${round}`;
+    await admin.query(`CREATE DATABASE ${dbName}`);
+    const u = new URL(databaseUrl!);
+    u.pathname = `/${dbName}`;
+    const config = loadConfig({
+      DATABASE_URL: u.toString(), REDIS_URL: redisUrl, QUEUE_PREFIX: `{bench-${randomUUID().slice(0, 8)}}`,
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', WORKER_CONCURRENCY: String(CONCURRENCY), DATA_DIR: dataDir,
+      ...(process.env.EXTRACT_THREADS ? { EXTRACT_THREADS: process.env.EXTRACT_THREADS } : {}),
+    });
+    const ctx = await createContext(config, { embedded: false });
+    const raw = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../seeds/sources/demo/mall.json'), 'utf8').replaceAll('{{DEMO_BASE}}', base));
+    delete raw.pagination;
+    delete raw.search;
+    const def = sourceDefinitionSchema.parse({ ...raw, id: 'bench-mall', startUrls: urls, politeness: { concurrency: CONCURRENCY, respectRobots: true } });
+    const source = await upsertSource(ctx.db, { slug: def.id, name: def.name, channel: def.channel, country: def.country, enabled: true, local: true, definition: def as any });
+    const workers = WORKERS
+      ? await spawnWorkers({
+          DATABASE_URL: config.DATABASE_URL!, REDIS_URL: config.REDIS_URL!, QUEUE_PREFIX: config.QUEUE_PREFIX,
+          WORKER_CONCURRENCY: String(CONCURRENCY), DEMO: 'false', DATA_DIR: dataDir,
+        })
+      : await startWorkers(ctx, { queues: ['crawl', 'page'] });
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    await crawlNow(ctx, source.id);
+    let run;
+    for (;;) {
+      run = await ctx.db.selectFrom('crawl_runs').selectAll().executeTakeFirst();
+      if (run?.status === 'finished') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const secs = (performance.now() - t0) / 1000;
+    // the bench process's own CPU while ipclue ran: the workers' when they run in this process
+    const cpu = cpuMs(cpu0);
+    const listings = Number((await ctx.db.selectFrom('listings').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    const queuedForMatch = await ctx.queues.match.count();
+    await ('close' in workers ? workers.close() : workers.stop());
+    await ctx.close();
     await admin.query(`DROP DATABASE ${dbName} WITH (FORCE)`);
-    await admin.end();
-    await deletePrefixKeys(redisUrl, config.QUEUE_PREFIX);
-    await embedded?.stop();
-    return;
+    // the round's queues (the page jobs, the match jobs, their bookkeeping) go with its database
+    await deletePrefixKeys(redisUrl!, config.QUEUE_PREFIX);
+    return { pages: run.pages, errors: run.errors, listings, queuedForMatch, secs, rate: run.pages / secs, cpuMsPerPage: cpu.total / Math.max(1, run.pages), sysMsPerPage: cpu.system / Math.max(1, run.pages) };
   }
-  // --- Crawlee: fetch + parse only
-  const { CheerioCrawler, Configuration } = await import('@crawlee/cheerio');
-  let crawleeItems = 0;
-  const crawler = new CheerioCrawler(
-    {
-      maxConcurrency: CONCURRENCY,
-      minConcurrency: CONCURRENCY,
-      maxRequestRetries: 1,
-      async requestHandler({ $ }) {
-        crawleeItems += $('ul.item-list > li.item-card').length;
-      },
-    },
-    new Configuration({ persistStorage: false, storageClientOptions: { localDataDirectory: path.join(dataDir, 'crawlee') } }),
-  );
-  const t1 = performance.now();
-  await crawler.run(urls);
-  const crawleeSecs = (performance.now() - t1) / 1000;
 
-  const ipclueRate = run.pages / ipclueSecs;
-  const crawleeRate = PAGES / crawleeSecs;
-  console.log(`pages: ${PAGES}, concurrency: ${CONCURRENCY}, worker processes: ${WORKERS || 'in-process'}`);
-  console.log(`ipclue pipeline (fetch→snapshot→extract→upsert→match queue): ${run.pages} pages, ${listings} listings, ${queuedForMatch} match jobs queued, ${ipclueSecs.toFixed(1)} s, ${ipclueRate.toFixed(1)} pages/s, errors ${run.errors}`);
-  console.log(`Crawlee CheerioCrawler (fetch+parse only): ${PAGES} pages, ${crawleeItems} items, ${crawleeSecs.toFixed(1)} s, ${crawleeRate.toFixed(1)} pages/s`);
-  console.log(`ratio ipclue/crawlee: ${(ipclueRate / crawleeRate).toFixed(2)}`);
+  // --- Crawlee: fetch + parse only, in this process
+  async function crawleePart(round: number) {
+    const { CheerioCrawler, Configuration } = await import('@crawlee/cheerio');
+    let items = 0;
+    const crawler = new CheerioCrawler(
+      {
+        maxConcurrency: CONCURRENCY,
+        minConcurrency: CONCURRENCY,
+        maxRequestRetries: 1,
+        async requestHandler({ $ }) {
+          items += $('ul.item-list > li.item-card').length;
+        },
+      },
+      new Configuration({ persistStorage: false, storageClientOptions: { localDataDirectory: path.join(dataDir, `crawlee-${round}`) } }),
+    );
+    const t1 = performance.now();
+    const cpu1 = process.cpuUsage();
+    await crawler.run(urls);
+    const secs = (performance.now() - t1) / 1000;
+    const cpu = cpuMs(cpu1);
+    return { items, secs, rate: PAGES / secs, cpuMsPerPage: cpu.total / PAGES, sysMsPerPage: cpu.system / PAGES };
+  }
+
+  console.log(`pages: ${PAGES}, concurrency: ${CONCURRENCY}, worker processes: ${WORKERS || 'in-process'}, rounds: ${ROUNDS}`);
+  const ratios: number[] = [];
+  const rates = { ipclue: [] as number[], crawlee: [] as number[] };
+  for (let round = 1; round <= ROUNDS; round++) {
+    // the order alternates (ipclue first in odd rounds), so that neither crawler always runs
+    // on the machine the other has just warmed or loaded
+    let ip: Awaited<ReturnType<typeof ipcluePart>> | undefined;
+    let cr: Awaited<ReturnType<typeof crawleePart>> | undefined;
+    if (ONLY_IPCLUE) ip = await ipcluePart(round);
+    else if (round % 2) {
+      ip = await ipcluePart(round);
+      cr = await crawleePart(round);
+    } else {
+      cr = await crawleePart(round);
+      ip = await ipcluePart(round);
+    }
+    rates.ipclue.push(ip.rate);
+    console.log(`round ${round} ipclue pipeline (fetch→snapshot→extract→upsert→match queue): ${ip.pages} pages, ${ip.listings} listings, ${ip.queuedForMatch} match jobs queued, ${ip.secs.toFixed(1)} s, ${ip.rate.toFixed(1)} pages/s, errors ${ip.errors}; bench process CPU ${ip.cpuMsPerPage.toFixed(2)} ms a page (kernel ${ip.sysMsPerPage.toFixed(2)})`);
+    if (cr) {
+      rates.crawlee.push(cr.rate);
+      ratios.push(ip.rate / cr.rate);
+      console.log(`round ${round} Crawlee CheerioCrawler (fetch+parse only): ${PAGES} pages, ${cr.items} items, ${cr.secs.toFixed(1)} s, ${cr.rate.toFixed(1)} pages/s; bench process CPU ${cr.cpuMsPerPage.toFixed(2)} ms a page (kernel ${cr.sysMsPerPage.toFixed(2)})`);
+      console.log(`round ${round} ratio ipclue/crawlee: ${(ip.rate / cr.rate).toFixed(2)}`);
+    }
+  }
+  console.log(`ipclue median: ${median(rates.ipclue).toFixed(1)} pages/s`);
+  if (ratios.length) {
+    console.log(`Crawlee median: ${median(rates.crawlee).toFixed(1)} pages/s`);
+    console.log(`ratio ipclue/crawlee, median of ${ratios.length} round(s): ${median(ratios).toFixed(2)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
+  }
 
   stop();
-  await admin.query(`DROP DATABASE ${dbName} WITH (FORCE)`);
   await admin.end();
-  // the run's queues (2,000 page jobs, the match jobs, their bookkeeping) go with its database
-  await deletePrefixKeys(redisUrl, config.QUEUE_PREFIX);
   await embedded?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
