@@ -10,6 +10,7 @@ import { createRedis } from '../src/queues/redis.ts';
 import { SellerCache } from '../src/listings/listing.repository.ts';
 import { PageStore } from '../src/crawls/page-store.ts';
 import { ExtractPool, defaultExtractThreads } from '../crawlers/extract/extract-pool.ts';
+import { keepPageTreesYoung } from '../crawlers/extract/young-trees.ts';
 import type { ExtractResult, PageInput } from '../crawlers/extract/listing.schema.ts';
 import { getSource, type SourceRecord } from '../src/sources/source.repository.ts';
 import { sourceDefinitionSchema, type SourceDefinition } from '../crawlers/sources/source.schema.ts';
@@ -62,6 +63,8 @@ export interface JobDeps {
 }
 
 export function createJobDeps(ctx: AppContext): JobDeps {
+  // a worker process parses pages by the thousand: see young-trees.ts
+  keepPageTreesYoung();
   const limiterRedis = createRedis(ctx.redisUrl, { forWorker: true, logger: ctx.logger, name: 'ipclue-limiter' });
   const limiter = new HostLimiter(limiterRedis, { prefix: `${ctx.prefix}:hosts` });
   let pool: BrowserPool | undefined;

@@ -8,8 +8,8 @@
 // or list items, <template>, <noscript>, SVG/MathML, <pre>, bogus comments …). On the first such
 // construct the parse stops and parse5 parses the page, so both paths yield the same tree.
 import * as cheerio from 'cheerio';
-import type { CheerioAPI } from 'cheerio';
-import { DomHandler, Element, Text, type Document, type ProcessingInstruction } from 'domhandler';
+import type { Cheerio, CheerioAPI } from 'cheerio';
+import { DomHandler, Element, Text, type AnyNode, type Document, type ProcessingInstruction } from 'domhandler';
 import { Parser } from 'htmlparser2';
 
 class NotStrict extends Error {}
@@ -236,10 +236,51 @@ function parseStrict(html: string): Document | null {
   }
 }
 
+// Every page's `$` is a thin front for one cheerio instance made once. `cheerio.load` makes a
+// new class for each call. V8 keeps a class's prototype in the old generation, and that
+// prototype's methods close over the page's tree. So each page's whole tree outlived the young
+// generation's collections, which treat old objects as live. It was copied there and promoted:
+// ≈ 250 KB a page, and a fifth of an extraction thread's time went to scavenges. A per-page
+// closure set as a property of a per-page function does the same. The front below carries only
+// data and shared functions.
+let shared: CheerioAPI | undefined;
+
+interface Selection {
+  _root?: Cheerio<AnyNode>;
+  prevObject?: unknown;
+}
+
+function sharedCheerio(): CheerioAPI {
+  if (shared) return shared;
+  const base = cheerio.load('');
+  // a selection made from a selection keeps its document as root, as under a per-page load
+  // (cheerio's own _make roots it in the instance's first document, here the empty one). The
+  // root matters to positional filters with a combinator: filter('ul > li:first'), closest('div > ul:first').
+  const proto = base.fn as unknown as { _make(this: Selection, selector?: unknown, context?: unknown): Selection };
+  proto._make = function (this: Selection, selector?: unknown, context?: unknown): Selection {
+    const made = (base as unknown as (s?: unknown, c?: unknown, r?: unknown) => Selection)(selector, context, this._root ?? undefined);
+    made.prevObject = this;
+    return made;
+  };
+  return (shared = base);
+}
+
+/** cheerio's `$` over one parsed document, without a cheerio.load of its own (see above) */
+function pageApi(doc: Document): CheerioAPI {
+  const base = sharedCheerio();
+  const call = base as unknown as (selector?: unknown, context?: unknown, root?: unknown, options?: unknown) => unknown;
+  const $ = ((selector?: unknown, context?: unknown, root: unknown = doc, options?: unknown) => call(selector, context, root, options)) as unknown as CheerioAPI;
+  // the static methods (root, html, text…) and load: the same functions for every page
+  Object.assign($, base);
+  $._root = doc;
+  return $;
+}
+
 /** The page's tree as cheerio would build it, built faster when the page allows it. */
 export function loadHtml(html: string): CheerioAPI {
-  const doc = parseStrict(html);
-  return doc ? cheerio.load(doc) : cheerio.load(html);
+  // the standard's tree by parse5, through cheerio, when the fast path refuses the page; such
+  // pages still pay for one cheerio.load each
+  return pageApi(parseStrict(html) ?? cheerio.load(html).root()[0]!);
 }
 
 /** For tests: whether the fast path accepted the page. */

@@ -108,3 +108,40 @@ describe('strict fast parse', () => {
     }
   });
 });
+
+describe('one cheerio instance behind every page', () => {
+  it('gives each page its own $ over one shared instance: no cheerio.load, hence no new class, a page', () => {
+    const a = loadHtml(page('<ul class="l"><li>a1</li><li>a2</li></ul>'));
+    const b = loadHtml(page('<ul class="l"><li>b1</li></ul>'));
+    // a class made per page is what kept every page's tree alive through young collections
+    expect(a.fn).toBe(b.fn);
+    // the parse5 path (a page the fast path refuses) gets the same front
+    const refused = loadHtml('<!DOCTYPE html><p>unclosed <b>bold');
+    expect(refused.fn).toBe(a.fn);
+    expect(refused('b').text()).toBe('bold');
+    expect(a('li').map((_i, el) => a(el).text()).get()).toEqual(['a1', 'a2']);
+    expect(b('li').text()).toBe('b1');
+    expect(a.root()[0]).not.toBe(b.root()[0]);
+    // the static methods read the page they belong to
+    expect(b.html()).toContain('<li>b1</li>');
+    expect(a.text()).toContain('a1a2');
+    expect(b('ul', b.root()).length).toBe(1);
+  });
+
+  it('roots selections made from selections in their own page, so traversal filters work', () => {
+    const $ = loadHtml(page('<div id="x"><ul><li><a href="/1">1</a></li><li class="s">2</li></ul></div><ol><li>3</li></ol>'));
+    const items = $('ul').find('li');
+    expect(items.length).toBe(2);
+    // cheerio-select runs a positional filter with a combinator (ul > li:first) from the
+    // selection's root: rooted in any other document, these match nothing
+    expect(items.filter('ul > li:first').text()).toBe('1');
+    expect(items.filter('ul > li:last').text()).toBe('2');
+    expect(items.find('a').closest('div > ul:first').length).toBe(1);
+    expect(items.find('a').parents('div#x > ul:first').length).toBe(1);
+    expect(items.filter('div > ul > li.s').text()).toBe('2');
+    // and another page's selections are not confused with this one's
+    const other = loadHtml(page('<div id="x"><ul><li class="s">other</li></ul></div>'));
+    expect(other('ul').find('li').filter('ul > li:first').text()).toBe('other');
+    expect(items.filter('ul > li:first').text()).toBe('1');
+  });
+});
