@@ -1,8 +1,9 @@
 // Crawl throughput: ipclue's full pipeline (fetch → snapshot → extract → upsert → queued for
 // matching, through BullMQ and Postgres) over N pages of the demo mall served from loopback,
-// against Crawlee's CheerioCrawler doing fetch + parse only over the same pages.
+// against Crawlee's CheerioCrawler doing fetch + parse only over the same pages, in a process
+// of its own with V8's defaults (warmed up on 200 pages first).
 //
-//   npx tsx bench/crawl.bench.ts [--pages 2000] [--concurrency 16] [--rounds 3] [--workers N] [--only-ipclue]
+//   npx tsx bench/crawl.bench.ts [--pages 2000] [--concurrency 16] [--rounds 3] [--workers N] [--only-ipclue | --only-crawlee]
 //
 // Uses DATABASE_URL/REDIS_URL when set (a fresh database and queue prefix are created), else
 // starts embedded Postgres and a private redis-server.
@@ -32,6 +33,8 @@ const WORKERS = arg('workers', 0);
 // each round crawls with both (ipclue into a fresh database), alternating which goes first
 const ROUNDS = arg('rounds', 3);
 const ONLY_IPCLUE = process.argv.includes('--only-ipclue');
+// Crawlee alone (its figures without an ipclue part in the same process)
+const ONLY_CRAWLEE = process.argv.includes('--only-crawlee');
 
 async function spawnWorkers(env: Record<string, string>): Promise<{ stop: () => Promise<void> }> {
   const children = Array.from({ length: WORKERS }, () =>
@@ -67,6 +70,37 @@ async function serveMall(): Promise<{ stop: () => void; base: string }> {
     child.once('exit', (code) => reject(new Error(`demo server exited ${code}`)));
   });
   return { stop: () => child.kill('SIGTERM'), base };
+}
+
+interface CrawleeResult {
+  items: number;
+  secs: number;
+  rate: number;
+  cpuMsPerPage: number;
+  sysMsPerPage: number;
+}
+
+/** Crawlee's CheerioCrawler over the bench's pages, in the process it is called in. */
+async function runCrawlee(urls: string[], dataDir: string): Promise<CrawleeResult> {
+  const { CheerioCrawler, Configuration } = await import('@crawlee/cheerio');
+  let items = 0;
+  const crawler = new CheerioCrawler(
+    {
+      maxConcurrency: CONCURRENCY,
+      minConcurrency: CONCURRENCY,
+      maxRequestRetries: 1,
+      async requestHandler({ $ }) {
+        items += $('ul.item-list > li.item-card').length;
+      },
+    },
+    new Configuration({ persistStorage: false, storageClientOptions: { localDataDirectory: dataDir } }),
+  );
+  const t1 = performance.now();
+  const cpu1 = process.cpuUsage();
+  await crawler.run(urls);
+  const secs = (performance.now() - t1) / 1000;
+  const cpu = process.cpuUsage(cpu1);
+  return { items, secs, rate: urls.length / secs, cpuMsPerPage: (cpu.user + cpu.system) / 1000 / urls.length, sysMsPerPage: cpu.system / 1000 / urls.length };
 }
 
 /** the middle value (the mean of the two middle ones for an even count) */
@@ -142,27 +176,18 @@ async function main() {
     return { pages: run.pages, errors: run.errors, listings, queuedForMatch, secs, rate: run.pages / secs, cpuMsPerPage: cpu.total / Math.max(1, run.pages), sysMsPerPage: cpu.system / Math.max(1, run.pages) };
   }
 
-  // --- Crawlee: fetch + parse only, in this process
-  async function crawleePart(round: number) {
-    const { CheerioCrawler, Configuration } = await import('@crawlee/cheerio');
-    let items = 0;
-    const crawler = new CheerioCrawler(
-      {
-        maxConcurrency: CONCURRENCY,
-        minConcurrency: CONCURRENCY,
-        maxRequestRetries: 1,
-        async requestHandler({ $ }) {
-          items += $('ul.item-list > li.item-card').length;
-        },
-      },
-      new Configuration({ persistStorage: false, storageClientOptions: { localDataDirectory: path.join(dataDir, `crawlee-${round}`) } }),
-    );
-    const t1 = performance.now();
-    const cpu1 = process.cpuUsage();
-    await crawler.run(urls);
-    const secs = (performance.now() - t1) / 1000;
-    const cpu = cpuMs(cpu1);
-    return { items, secs, rate: PAGES / secs, cpuMsPerPage: cpu.total / PAGES, sysMsPerPage: cpu.system / PAGES };
+  // --- Crawlee: fetch + parse only, in a process of its own (V8's defaults, none of ipclue's
+  // process settings such as young-trees.ts)
+  async function crawleePart(round: number): Promise<CrawleeResult> {
+    const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--crawlee-child', base, '--pages', String(PAGES), '--concurrency', String(CONCURRENCY), '--data', path.join(dataDir, `crawlee-${round}`)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const line = out.split('\n').find((l) => l.startsWith('CRAWLEE-RESULT '));
+    if (code !== 0 || !line) throw new Error(`the Crawlee process exited ${code}: ${out.slice(-500)}`);
+    return JSON.parse(line.slice('CRAWLEE-RESULT '.length)) as CrawleeResult;
   }
 
   console.log(`pages: ${PAGES}, concurrency: ${CONCURRENCY}, worker processes: ${WORKERS || 'in-process'}, rounds: ${ROUNDS}`);
@@ -174,6 +199,7 @@ async function main() {
     let ip: Awaited<ReturnType<typeof ipcluePart>> | undefined;
     let cr: Awaited<ReturnType<typeof crawleePart>> | undefined;
     if (ONLY_IPCLUE) ip = await ipcluePart(round);
+    else if (ONLY_CRAWLEE) cr = await crawleePart(round);
     else if (round % 2) {
       ip = await ipcluePart(round);
       cr = await crawleePart(round);
@@ -181,6 +207,12 @@ async function main() {
       cr = await crawleePart(round);
       ip = await ipcluePart(round);
     }
+    if (cr && !ip) {
+      rates.crawlee.push(cr.rate);
+      console.log(`round ${round} Crawlee CheerioCrawler (fetch+parse only): ${PAGES} pages, ${cr.items} items, ${cr.secs.toFixed(1)} s, ${cr.rate.toFixed(1)} pages/s; bench process CPU ${cr.cpuMsPerPage.toFixed(2)} ms a page (kernel ${cr.sysMsPerPage.toFixed(2)})`);
+      continue;
+    }
+    if (!ip) continue;
     rates.ipclue.push(ip.rate);
     console.log(`round ${round} ipclue pipeline (fetch→snapshot→extract→upsert→match queue): ${ip.pages} pages, ${ip.listings} listings, ${ip.queuedForMatch} match jobs queued, ${ip.secs.toFixed(1)} s, ${ip.rate.toFixed(1)} pages/s, errors ${ip.errors}; bench process CPU ${ip.cpuMsPerPage.toFixed(2)} ms a page (kernel ${ip.sysMsPerPage.toFixed(2)})`);
     if (cr) {
@@ -190,7 +222,8 @@ async function main() {
       console.log(`round ${round} ratio ipclue/crawlee: ${(ip.rate / cr.rate).toFixed(2)}`);
     }
   }
-  console.log(`ipclue median: ${median(rates.ipclue).toFixed(1)} pages/s`);
+  if (rates.ipclue.length) console.log(`ipclue median: ${median(rates.ipclue).toFixed(1)} pages/s`);
+  if (ONLY_CRAWLEE) console.log(`Crawlee median: ${median(rates.crawlee).toFixed(1)} pages/s`);
   if (ratios.length) {
     console.log(`Crawlee median: ${median(rates.crawlee).toFixed(1)} pages/s`);
     console.log(`ratio ipclue/crawlee, median of ${ratios.length} round(s): ${median(ratios).toFixed(2)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
@@ -202,6 +235,15 @@ async function main() {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-await main();
+const childAt = process.argv.indexOf('--crawlee-child');
+if (childAt > 0) {
+  const base = process.argv[childAt + 1]!;
+  const dataAt = process.argv.indexOf('--data');
+  const urls = Array.from({ length: PAGES }, (_, i) => `${base}/demo/mall/list?page=${i + 1}`);
+  // a fresh process each round: 200 pages first, unmeasured, so that Crawlee's code is as warm
+  // as the bench process's (ipclue's own first round gets no such start)
+  await runCrawlee(urls.slice(0, 200), `${process.argv[dataAt + 1]!}-warm`);
+  console.log(`CRAWLEE-RESULT ${JSON.stringify(await runCrawlee(urls, process.argv[dataAt + 1]!))}`);
+} else await main();
 // Crawlee and BullMQ leave timers behind; the figures are printed
 process.exit(0);
