@@ -140,6 +140,8 @@ export interface PageStoreOptions {
 export class PageStore {
   private readonly pending = new Map<string, Batch>();
   private readonly writing = new Set<Promise<void>>();
+  /** per source, the batches being written and their listings' external ids */
+  private readonly inFlight = new Map<string, { ids: Set<string>; done: Promise<void> }[]>();
   private readonly maxPages: number;
   private readonly maxWaitMs: number;
 
@@ -183,8 +185,21 @@ export class PageStore {
   private flush(slot: string, b: Batch): void {
     if (this.pending.get(slot) === b) this.pending.delete(slot);
     clearTimeout(b.timer);
-    const w = this.write(b).finally(() => this.writing.delete(w));
+    // a listing this batch shares with a batch still being written (the same item on two pages
+    // of a crawl) must be written after it, or the earlier page's values would win. Batches that
+    // share nothing are written side by side
+    const inFlight = this.inFlight.get(slot) ?? [];
+    const before = inFlight.filter((x) => x.ids.size > 0 && [...b.ids].some((id) => x.ids.has(id))).map((x) => x.done);
+    const w = (before.length ? Promise.allSettled(before).then(() => this.write(b)) : this.write(b)).finally(() => {
+      this.writing.delete(w);
+      const list = this.inFlight.get(slot);
+      const at = list?.findIndex((x) => x.done === w) ?? -1;
+      if (at >= 0) list!.splice(at, 1);
+      if (list?.length === 0) this.inFlight.delete(slot);
+    });
     this.writing.add(w);
+    if (!this.inFlight.has(slot)) this.inFlight.set(slot, []);
+    this.inFlight.get(slot)!.push({ ids: b.ids, done: w });
   }
 
   private async write(b: Batch): Promise<void> {

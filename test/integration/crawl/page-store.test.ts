@@ -109,6 +109,26 @@ describe('PageStore', () => {
     expect(Number((await sql<{ n: string }>`select count(*) as n from listings where source_id = ${sourceId}`.execute(ctx.db)).rows[0]!.n)).toBe(20);
   });
 
+  it('a batch sharing a listing with a batch still being written waits for it, however much faster it is', async () => {
+    // page 1 is large and slow to write; page 2, written by the timer while page 1's batch is
+    // still in the database, has only the shared item: written side by side, it would finish
+    // first and page 1's older price would win
+    const runId = await newRun(2);
+    const s = new PageStore(ctx.db, { maxPages: 8, maxWaitMs: 1 });
+    const big = Array.from({ length: 3000 }, (_, i) => listing(`w${i}`));
+    const first = s.store(sourceId, 'demo', page(runId, 1, [...big, listing('w-shared', { price: 10 })]));
+    // page 1 is on its way to the database before page 2 comes
+    await new Promise((r) => setTimeout(r, 5));
+    const second = s.store(sourceId, 'demo', page(runId, 2, [listing('w-shared', { price: 12 })]));
+    const [r1, r2] = await Promise.all([first, second]);
+    expect(r1.upserted.find((u) => u.externalId === 'w-shared')).toMatchObject({ inserted: true });
+    expect(r2.upserted.find((u) => u.externalId === 'w-shared')).toMatchObject({ inserted: false, changed: true });
+    const shared = await ctx.db.selectFrom('listings').select(['id', 'price']).where('source_id', '=', sourceId).where('external_id', '=', 'w-shared').executeTakeFirstOrThrow();
+    expect(Number(shared.price)).toBe(12);
+    const h = await ctx.db.selectFrom('listing_changes').select(['field', 'old_value', 'new_value']).where('listing_id', '=', shared.id).execute();
+    expect(h).toEqual([{ field: 'price', old_value: '10.00', new_value: '12.00' }]);
+  });
+
   it('a listing shown on two pages goes to separate batches, the later page last', async () => {
     const runId = await newRun(3);
     const batches: number[] = [];
