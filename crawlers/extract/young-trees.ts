@@ -8,17 +8,14 @@
 //
 // The flag is process-wide, because V8 has no per-thread flags. A worker's other allocations are
 // short-lived or built once, and the matcher bench shows no difference with it. Figures are in
-// docs/BENCHMARKS.md (Crawl pipeline, Session 5). IPCLUE_PRETENURE=1 leaves V8's default, for
-// comparison.
+// docs/BENCHMARKS.md (Crawl pipeline, Session 5).
 import { setFlagsFromString } from 'node:v8';
 
 let applied = false;
 
-/** Turns off V8's allocation-site pretenuring for this process (once; a no-op with IPCLUE_PRETENURE=1). */
-export function keepPageTreesYoung(): boolean {
-  if (!applied && process.env.IPCLUE_PRETENURE !== '1') {
-    setFlagsFromString('--no-allocation-site-pretenuring');
-    applied = true;
-  }
-  return applied;
+/** Turns off V8's allocation-site pretenuring for this process (once). */
+export function keepPageTreesYoung(): void {
+  if (applied) return;
+  setFlagsFromString('--no-allocation-site-pretenuring');
+  applied = true;
 }

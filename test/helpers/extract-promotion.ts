@@ -1,6 +1,6 @@
 // Run by young-trees.test.ts under `node --trace-gc-nvp`: extracts the demo mall's list pages
-// in this process, as a worker's extraction thread does, after keepPageTreesYoung(). The test
-// sums what V8 reports as promoted.
+// in this process, as a worker's extraction thread does, after keepPageTreesYoung() (not with
+// --v8-default, for comparison). The test sums what V8 reports as promoted.
 import { decodeBody } from '../../crawlers/fetch/decode.ts';
 import { extractListings } from '../../crawlers/extract/index.ts';
 import { keepPageTreesYoung } from '../../crawlers/extract/young-trees.ts';
@@ -8,7 +8,7 @@ import { sourceDefinitionSchema } from '../../crawlers/sources/source.schema.ts'
 import { demoSites } from '../../seeds/demo-sites/index.ts';
 import { readFileSync } from 'node:fs';
 
-keepPageTreesYoung();
+if (!process.argv.includes('--v8-default')) keepPageTreesYoung();
 const base = 'http://127.0.0.1:1';
 const raw = JSON.parse(readFileSync(new URL('../../seeds/sources/demo/mall.json', import.meta.url), 'utf8').replaceAll('{{DEMO_BASE}}', base));
 const def = sourceDefinitionSchema.parse({ ...raw, id: 'gc-probe' });

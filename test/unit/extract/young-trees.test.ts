@@ -8,10 +8,10 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../helpers/process.ts';
 
-async function promotedPerPage(env: Record<string, string>): Promise<{ perPage: number; scavenges: number; pages: number }> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--trace-gc-nvp', '--import', 'tsx', path.join(ROOT, 'test/helpers/extract-promotion.ts')], {
+async function promotedPerPage(args: string[]): Promise<{ perPage: number; scavenges: number; pages: number }> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--trace-gc-nvp', '--import', 'tsx', path.join(ROOT, 'test/helpers/extract-promotion.ts'), ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root' },
     maxBuffer: 64 * 1024 * 1024,
   });
   const measured = stdout.slice(stdout.indexOf('MEASURE-START'), stdout.indexOf('MEASURE-END'));
@@ -27,10 +27,10 @@ async function promotedPerPage(env: Record<string, string>): Promise<{ perPage: 
 
 describe('page trees die young', () => {
   it('extracting the demo mall promotes a small part of each page, not its tree', async () => {
-    const young = await promotedPerPage({});
+    const young = await promotedPerPage([]);
     // for the record only: with V8's default the trees are promoted in some runs and not in
     // others (the pretenuring decision depends on when the first collections land)
-    const v8Default = await promotedPerPage({ IPCLUE_PRETENURE: '1' });
+    const v8Default = await promotedPerPage(['--v8-default']);
     console.log(`promoted a page: ${(young.perPage / 1000).toFixed(0)} KB (${young.scavenges} scavenges), with V8's default pretenuring ${(v8Default.perPage / 1000).toFixed(0)} KB (${v8Default.scavenges})`);
     expect(young.pages).toBe(400);
     // the measure can see a tree: some scavenges ran while pages were read
