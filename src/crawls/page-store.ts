@@ -139,9 +139,8 @@ export interface PageStoreOptions {
 /** Group commit of crawled pages, per source (see the top of this file). */
 export class PageStore {
   private readonly pending = new Map<string, Batch>();
-  private readonly writing = new Set<Promise<void>>();
-  /** per source, the batches being written and their listings' external ids */
-  private readonly inFlight = new Map<string, { ids: Set<string>; done: Promise<void> }[]>();
+  /** the batches being written, with their source slot and their listings' external ids */
+  private readonly writing = new Map<Promise<void>, { slot: string; ids: Set<string> }>();
   private readonly maxPages: number;
   private readonly maxWaitMs: number;
 
@@ -179,7 +178,7 @@ export class PageStore {
   /** Writes what is pending now and waits for every write under way. */
   async drain(): Promise<void> {
     for (const [slot, b] of [...this.pending]) this.flush(slot, b);
-    while (this.writing.size) await Promise.all([...this.writing]);
+    while (this.writing.size) await Promise.all([...this.writing.keys()]);
   }
 
   private flush(slot: string, b: Batch): void {
@@ -188,18 +187,18 @@ export class PageStore {
     // a listing this batch shares with a batch still being written (the same item on two pages
     // of a crawl) must be written after it, or the earlier page's values would win. Batches that
     // share nothing are written side by side
-    const inFlight = this.inFlight.get(slot) ?? [];
-    const before = inFlight.filter((x) => x.ids.size > 0 && [...b.ids].some((id) => x.ids.has(id))).map((x) => x.done);
-    const w = (before.length ? Promise.allSettled(before).then(() => this.write(b)) : this.write(b)).finally(() => {
-      this.writing.delete(w);
-      const list = this.inFlight.get(slot);
-      const at = list?.findIndex((x) => x.done === w) ?? -1;
-      if (at >= 0) list!.splice(at, 1);
-      if (list?.length === 0) this.inFlight.delete(slot);
-    });
-    this.writing.add(w);
-    if (!this.inFlight.has(slot)) this.inFlight.set(slot, []);
-    this.inFlight.get(slot)!.push({ ids: b.ids, done: w });
+    const before: Promise<void>[] = [];
+    for (const [done, x] of this.writing) {
+      if (x.slot !== slot) continue;
+      for (const id of b.ids) {
+        if (x.ids.has(id)) {
+          before.push(done);
+          break;
+        }
+      }
+    }
+    const w = (before.length ? Promise.allSettled(before).then(() => this.write(b)) : this.write(b)).finally(() => this.writing.delete(w));
+    this.writing.set(w, { slot, ids: b.ids });
   }
 
   private async write(b: Batch): Promise<void> {
