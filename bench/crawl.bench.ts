@@ -80,6 +80,12 @@ interface CrawleeResult {
   sysMsPerPage: number;
 }
 
+/** this process's CPU since `since`, in ms: in all and in the kernel */
+function cpuMs(since: NodeJS.CpuUsage): { total: number; system: number } {
+  const c = process.cpuUsage(since);
+  return { total: (c.user + c.system) / 1000, system: c.system / 1000 };
+}
+
 /** Crawlee's CheerioCrawler over the bench's pages, in the process it is called in. */
 async function runCrawlee(urls: string[], dataDir: string): Promise<CrawleeResult> {
   const { CheerioCrawler, Configuration } = await import('@crawlee/cheerio');
@@ -99,8 +105,8 @@ async function runCrawlee(urls: string[], dataDir: string): Promise<CrawleeResul
   const cpu1 = process.cpuUsage();
   await crawler.run(urls);
   const secs = (performance.now() - t1) / 1000;
-  const cpu = process.cpuUsage(cpu1);
-  return { items, secs, rate: urls.length / secs, cpuMsPerPage: (cpu.user + cpu.system) / 1000 / urls.length, sysMsPerPage: cpu.system / 1000 / urls.length };
+  const cpu = cpuMs(cpu1);
+  return { items, secs, rate: urls.length / secs, cpuMsPerPage: cpu.total / urls.length, sysMsPerPage: cpu.system / urls.length };
 }
 
 /** the middle value (the mean of the two middle ones for an even count) */
@@ -126,10 +132,6 @@ async function main() {
 
   const { stop, base } = await serveMall();
   const urls = Array.from({ length: PAGES }, (_, i) => `${base}/demo/mall/list?page=${i + 1}`);
-  const cpuMs = (since: NodeJS.CpuUsage) => {
-    const c = process.cpuUsage(since);
-    return { total: (c.user + c.system) / 1000, system: c.system / 1000 };
-  };
 
   // --- ipclue: the whole pipeline, into a database and queue prefix of its own each round
   async function ipcluePart(round: number) {
@@ -207,27 +209,22 @@ async function main() {
       cr = await crawleePart(round);
       ip = await ipcluePart(round);
     }
-    if (cr && !ip) {
-      rates.crawlee.push(cr.rate);
-      console.log(`round ${round} Crawlee CheerioCrawler (fetch+parse only): ${PAGES} pages, ${cr.items} items, ${cr.secs.toFixed(1)} s, ${cr.rate.toFixed(1)} pages/s; bench process CPU ${cr.cpuMsPerPage.toFixed(2)} ms a page (kernel ${cr.sysMsPerPage.toFixed(2)})`);
-      continue;
+    if (ip) {
+      rates.ipclue.push(ip.rate);
+      console.log(`round ${round} ipclue pipeline (fetch→snapshot→extract→upsert→match queue): ${ip.pages} pages, ${ip.listings} listings, ${ip.queuedForMatch} match jobs queued, ${ip.secs.toFixed(1)} s, ${ip.rate.toFixed(1)} pages/s, errors ${ip.errors}; bench process CPU ${ip.cpuMsPerPage.toFixed(2)} ms a page (kernel ${ip.sysMsPerPage.toFixed(2)})`);
     }
-    if (!ip) continue;
-    rates.ipclue.push(ip.rate);
-    console.log(`round ${round} ipclue pipeline (fetch→snapshot→extract→upsert→match queue): ${ip.pages} pages, ${ip.listings} listings, ${ip.queuedForMatch} match jobs queued, ${ip.secs.toFixed(1)} s, ${ip.rate.toFixed(1)} pages/s, errors ${ip.errors}; bench process CPU ${ip.cpuMsPerPage.toFixed(2)} ms a page (kernel ${ip.sysMsPerPage.toFixed(2)})`);
     if (cr) {
       rates.crawlee.push(cr.rate);
+      console.log(`round ${round} Crawlee CheerioCrawler (fetch+parse only): ${PAGES} pages, ${cr.items} items, ${cr.secs.toFixed(1)} s, ${cr.rate.toFixed(1)} pages/s; its process's CPU ${cr.cpuMsPerPage.toFixed(2)} ms a page (kernel ${cr.sysMsPerPage.toFixed(2)})`);
+    }
+    if (ip && cr) {
       ratios.push(ip.rate / cr.rate);
-      console.log(`round ${round} Crawlee CheerioCrawler (fetch+parse only): ${PAGES} pages, ${cr.items} items, ${cr.secs.toFixed(1)} s, ${cr.rate.toFixed(1)} pages/s; bench process CPU ${cr.cpuMsPerPage.toFixed(2)} ms a page (kernel ${cr.sysMsPerPage.toFixed(2)})`);
       console.log(`round ${round} ratio ipclue/crawlee: ${(ip.rate / cr.rate).toFixed(2)}`);
     }
   }
   if (rates.ipclue.length) console.log(`ipclue median: ${median(rates.ipclue).toFixed(1)} pages/s`);
-  if (ONLY_CRAWLEE) console.log(`Crawlee median: ${median(rates.crawlee).toFixed(1)} pages/s`);
-  if (ratios.length) {
-    console.log(`Crawlee median: ${median(rates.crawlee).toFixed(1)} pages/s`);
-    console.log(`ratio ipclue/crawlee, median of ${ratios.length} round(s): ${median(ratios).toFixed(2)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
-  }
+  if (rates.crawlee.length) console.log(`Crawlee median: ${median(rates.crawlee).toFixed(1)} pages/s`);
+  if (ratios.length) console.log(`ratio ipclue/crawlee, median of ${ratios.length} round(s): ${median(ratios).toFixed(2)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
 
   stop();
   await admin.end();
