@@ -16,6 +16,9 @@ export interface CharFeatures {
   phonetic: string[];
   /** position in 通用规范汉字表 (kTGH); lower is more common */
   rank: number;
+  /** characters that share a large, distinctive drawn component with this one, found by
+   *  comparing rendered glyphs (seeds/matching/glyph-components.tsv; 奥/粤 share 丿冂米) */
+  glyph?: string;
 }
 
 const INITIALS = ['zh', 'ch', 'sh', 'b', 'p', 'm', 'f', 'd', 't', 'n', 'l', 'g', 'k', 'h', 'j', 'q', 'x', 'r', 'z', 'c', 's', 'y', 'w'];
@@ -92,10 +95,16 @@ export function soundScore(a: CharFeatures, b: CharFeatures): number {
  * (雪/雷: 雨 on top; 洽/治: 氵 on the left) is next; matching four-corner digits say the
  * corners are drawn alike; a big stroke-count gap says they are not.
  */
+/** what a shared distinctive drawn component adds to the shape score */
+export const GLYPH_COMPONENT = 0.45;
+
 export function visualScore(a: CharFeatures, b: CharFeatures): number {
   if (a.char === b.char) return 1;
   let s = 0;
   if (a.phonetic.length && sharesGroup(a.phonetic, b.phonetic)) s += 0.4;
+  // a large component drawn alike (seen in the glyphs; Unihan's codes cannot show it: 奥/粤
+  // differ in radical, four corners and phonetic)
+  if (a.glyph && a.glyph.includes(b.char)) s += GLYPH_COMPONENT;
   const fa = a.fourCorner;
   const fb = b.fourCorner;
   // bit i: corner i drawn alike (no closure: this runs for every pair the cache has not seen)
@@ -127,7 +136,7 @@ function sharesGroup(a: string[], b: string[]): boolean {
 }
 
 export function parseFeatureLine(line: string): { features: CharFeatures; visualNeighbours: string; soundNeighbours: string } {
-  const [char, readings, rs, strokes, fourCorner, phonetic, rank, vn = '', sn = ''] = line.split('\t');
+  const [char, readings, rs, strokes, fourCorner, phonetic, rank, vn = '', sn = '', glyph = ''] = line.split('\t');
   const [radical, residual] = rs.split('.').map(Number);
   return {
     features: {
@@ -139,6 +148,7 @@ export function parseFeatureLine(line: string): { features: CharFeatures; visual
       fourCorner,
       phonetic: phonetic ? phonetic.split(',') : [],
       rank: Number(rank) || 99999,
+      glyph,
     },
     visualNeighbours: vn,
     soundNeighbours: sn,

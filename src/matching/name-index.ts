@@ -49,7 +49,7 @@ const syllableClasses = new Set<number>();
 const charClassCache = new Map<string, number[]>();
 
 /** look-alike and sound-alike classes of a character: shared phonetic component, radical plus
- *  the corners it fills, toneless syllable */
+ *  the corners it fills, a shared distinctive drawn component, toneless syllable */
 function charClasses(ch: string): number[] {
   let ids = charClassCache.get(ch);
   if (ids) return ids;
@@ -63,6 +63,7 @@ function charClasses(ch: string): number[] {
       names.push(`r${f.radical}t${fc[0]}${fc[1]}`, `r${f.radical}l${fc[0]}${fc[2]}`, `r${f.radical}b${fc[2]}${fc[3]}`, `r${f.radical}r${fc[1]}${fc[3]}`);
     }
     for (const r of f.readings) names.push(`s${r.replace(/\d$/, '')}`);
+    glyphClasses(ch, f.glyph, names);
   }
   ids = [...new Set(names)].map((n) => {
     let id = classIds.get(n);
@@ -74,9 +75,15 @@ function charClasses(ch: string): number[] {
   return ids;
 }
 
+/** one class per pair of characters sharing a distinctive drawn component (奥/粤) */
+function glyphClasses(ch: string, partners: string | undefined, names: string[]): void {
+  if (partners) for (const p of partners) names.push(ch < p ? `g${ch}${p}` : `g${p}${ch}`);
+}
+
 const shapeCache = new Map<string, number[]>();
 
-/** the classes that say two characters look alike: shared phonetic component, same four corners */
+/** the classes that say two characters look alike: shared phonetic component, same four corners,
+ *  a shared distinctive drawn component */
 function shapeClasses(ch: string): number[] {
   let ids = shapeCache.get(ch);
   if (ids) return ids;
@@ -85,6 +92,7 @@ function shapeClasses(ch: string): number[] {
   if (f) {
     for (const g of f.phonetic) names.push(`p${g}`);
     if (f.fourCorner.length >= 4) names.push(`f${f.fourCorner.slice(0, 4)}`);
+    glyphClasses(ch, f.glyph, names);
   }
   ids = names.map((n) => {
     let id = classIds.get(n);

@@ -17,14 +17,41 @@ describe('character similarity table', () => {
     expect(provenance).toMatch(/gen-char-similarity/);
   });
 
+  it('takes glyph-component partners from a generated table that names its font and licence, each pair listed both ways', () => {
+    const text = readFileSync(new URL('../../../seeds/matching/glyph-components.tsv', import.meta.url), 'utf8');
+    expect(text.slice(0, 300)).toMatch(/Noto Sans CJK SC \(SIL Open Font License 1\.1\)/);
+    const partners = new Map<string, string[]>();
+    for (const line of text.split('\n')) {
+      if (!line || line.startsWith('#')) continue;
+      const [ch, list] = line.split('\t');
+      partners.set(ch!, [...list!]);
+    }
+    expect(partners.get('奥')).toContain('粤');
+    let pairs = 0;
+    for (const [ch, list] of partners) {
+      for (const p of list) {
+        expect(partners.get(p), `${p} lists ${ch}`).toContain(ch);
+        pairs++;
+      }
+    }
+    // a few thousand pairs over 8,105 characters: distinctive components, not shared radicals
+    expect(pairs / 2).toBeGreaterThan(1000);
+    expect(pairs / 2).toBeLessThan(20000);
+    // the character table carries the same partners as its last column
+    const row = readFileSync(new URL('../../../seeds/matching/char-similarity.tsv', import.meta.url), 'utf8').split('\n').find((l) => l.startsWith('奥\t'))!;
+    expect(row.split('\t')[9]).toBe(partners.get('奥')!.join(''));
+  });
+
   it.each([
     ['师', '帅'], ['雪', '雷'], ['哈', '恰'], ['洽', '治'], ['兔', '免'], ['酒', '洒'], ['思', '恩'],
+    // from the rendered glyphs (glyph-components.tsv): Unihan's codes show nothing alike in these
+    ['奥', '粤'], ['牛', '午'], ['岛', '鸟'],
   ])('finds %s and %s visually close', (a, b) => {
     expect(charSimilarity(a, b).visual).toBeGreaterThanOrEqual(0.5);
   });
 
   it.each([
-    ['师', '吉'], ['兔', '菜'], ['米', '来'], ['牛', '午'],
+    ['师', '吉'], ['兔', '菜'], ['米', '来'], ['牛', '吉'], ['奥', '臭'],
   ])('does not find %s and %s visually close', (a, b) => {
     expect(charSimilarity(a, b).visual).toBeLessThan(0.5);
   });
