@@ -224,7 +224,10 @@ async function main() {
   }
   if (rates.ipclue.length) console.log(`ipclue median: ${median(rates.ipclue).toFixed(1)} pages/s`);
   if (rates.crawlee.length) console.log(`Crawlee median: ${median(rates.crawlee).toFixed(1)} pages/s`);
-  if (ratios.length) console.log(`ratio ipclue/crawlee, median of ${ratios.length} round(s): ${median(ratios).toFixed(2)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
+  if (ratios.length) {
+    console.log(`ratio ipclue/crawlee, median of ${ratios.length} round(s): ${median(ratios).toFixed(2)} (rounds: ${ratios.map((r) => r.toFixed(3)).join(', ')})`);
+    console.log(`ipclue at least as fast as Crawlee in ${ratios.filter((r) => r >= 1).length} of ${ratios.length} round(s)`);
+  }
 
   stop();
   await admin.end();
