@@ -2,7 +2,7 @@
 // part), applied to one aligned candidate. Each rule returns its verdict with the Simplified
 // Chinese sentence a reviewer reads.
 import { charSimilarity } from './char-similarity.ts';
-import type { Lexicon } from './lexicon.ts';
+import { isCounterpart, type Lexicon } from './lexicon.ts';
 import { looseKey } from './normalise.ts';
 
 export type MatchKind =
@@ -68,6 +68,11 @@ export function meaningChange(mark: string, text: string, start: number, end: nu
         for (let k = a; k < b; k++) aligned += k >= start && k < end ? mark[k - start] : text[k];
         const soundAlike = subs.every((x) => start + x.pos < a || start + x.pos >= b || x.sound >= 0.85);
         if (soundAlike && lex.dictionary.has(aligned)) continue;
+        // nor does a word that mirrors the mark's own with a counterpart term (干爹 for 干妈 in
+        // 老干妈): the name keeps its pattern. Three or more characters only: a two-character
+        // mark swapped this way is the other word
+        const mirrored = mark.length >= 3 && subs.every((x) => start + x.pos < a || start + x.pos >= b || isCounterpart(lex, x.markChar, x.textChar));
+        if (mirrored && lex.dictionary.has(aligned)) continue;
         return w;
       }
     }
@@ -153,7 +158,11 @@ export function judgeHan(c: HanCandidate, lex: Lexicon): Judgement {
   }
   if (d === 1) {
     const s = c.subs[0];
-    const rule = isClose(s) ? detail : `三字以上商标仅改动一字（${s.textChar}/${s.markChar}），整体仍近似`;
+    const rule = isClose(s)
+      ? detail
+      : isCounterpart(lex, s.markChar, s.textChar)
+        ? `仅将 '${s.markChar}' 换为对应称谓 '${s.textChar}'，三字以上商标结构不变，整体仍近似`
+        : `三字以上商标仅改动一字（${s.textChar}/${s.markChar}），整体仍近似`;
     return { similar: true, kind, similarity, reasons: [`'${hit}' 与${markLabel} '${mark}' ${rule}`] };
   }
   const maxD = n <= 5 ? 2 : 3;

@@ -70,6 +70,14 @@ export interface Lexicon {
   /** indexes into niceKeywords by the first character of their compact form */
   niceKeywordsByFirst: FirstCharIndex;
   dictionary: Set<string>;
+  /** group number of each counterpart term (妈 and 爹 share one): counterpart-terms.txt */
+  counterparts: Map<string, number>;
+}
+
+/** two characters that name counterparts (妈/爹, 哥/姐): a swap that keeps a name's pattern */
+export function isCounterpart(lex: Lexicon, a: string, b: string): boolean {
+  const g = lex.counterparts.get(a);
+  return g !== undefined && a !== b && lex.counterparts.get(b) === g;
 }
 
 let lexicon: Lexicon | undefined;
@@ -118,6 +126,7 @@ export function getLexicon(): Lexicon {
     niceKeywords,
     niceKeywordsByFirst,
     dictionary: loadDictionary(),
+    counterparts: new Map(seedLines('counterpart-terms.txt').flatMap((r, g) => r[0]!.split(/\s+/).map((ch) => [ch, g] as const))),
   };
   return lexicon;
 }

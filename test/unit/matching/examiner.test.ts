@@ -60,6 +60,18 @@ describe('examiner rules (similar)', () => {
     expect(r.reasons[0]).toContain('首字');
   });
 
+  it('keeps a counterpart term swapped into a longer mark similar although the new pair is a word (老干妈 → 老干爹)', () => {
+    const r = similar('老干妈', '老干爹香辣脆油辣椒');
+    expect(r).toMatchObject({ similar: true, kind: 'edit' });
+    expect(r.reasons[0]).toBe("'老干爹' 与注册商标 '老干妈' 仅将 '妈' 换为对应称谓 '爹'，三字以上商标结构不变，整体仍近似");
+    // only counterparts: 老爹 for 老吉 is another word, and 大/小 are not counterparts
+    expect(similar('王老吉', '王老爹')).toMatchObject({ similar: false });
+    expect(similar('王老吉', '王老爹').reasons[0]).toContain("'老爹' 是普通词语");
+    expect(similar('大白兔', '小白兔').similar).toBe(false);
+    // and only for three characters or more: a two-character mark swapped so is the other word
+    expect(similar('干妈', '干爹').similar).toBe(false);
+  });
+
   it('keeps a one-character change of a longer mark similar even when the character is unrelated', () => {
     const r = similar('胖东来', '胖都来');
     expect(r.similar).toBe(true);
