@@ -1,7 +1,8 @@
 // Pure scoring of how alike two Chinese characters look and sound, from the per-character
 // features in seeds/matching/char-similarity.tsv (Unihan four-corner codes, radical-stroke
-// counts, total strokes, Casey phonetic groups; pinyin from pinyin-pro). Shared by the table
-// generator (scripts/gen-char-similarity.ts) and the matcher so both judge pairs the same way.
+// counts, total strokes, Casey phonetic groups; pinyin from pinyin-pro; partners sharing a drawn
+// component, from rendered glyphs). Shared by the table generator (scripts/gen-char-similarity.ts)
+// and the matcher so both judge pairs the same way.
 
 export interface CharFeatures {
   char: string;
@@ -89,15 +90,16 @@ export function soundScore(a: CharFeatures, b: CharFeatures): number {
   return best;
 }
 
+/** what a shared distinctive drawn component adds to the shape score */
+export const GLYPH_COMPONENT = 0.45;
+
 /**
  * 0..1 shape likeness. A shared phonetic component (kPhonetic group) is the strongest sign two
  * characters look alike (哈/恰, 师/帅); the same radical with the same corners occupied by it
  * (雪/雷: 雨 on top; 洽/治: 氵 on the left) is next; matching four-corner digits say the
- * corners are drawn alike; a big stroke-count gap says they are not.
+ * corners are drawn alike; a large, distinctive component seen alike in the rendered glyphs
+ * (奥/粤) counts about as much as a shared phonetic; a big stroke-count gap says they are not.
  */
-/** what a shared distinctive drawn component adds to the shape score */
-export const GLYPH_COMPONENT = 0.45;
-
 export function visualScore(a: CharFeatures, b: CharFeatures): number {
   if (a.char === b.char) return 1;
   let s = 0;
