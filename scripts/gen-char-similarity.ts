@@ -58,14 +58,14 @@ for (const [ch, m] of fields) {
 }
 chars.sort((a, b) => a.rank - b.rank);
 
-// characters sharing a distinctive drawn component (scripts/gen-glyph-components.ts)
+// characters sharing a distinctive drawn component (scripts/gen-glyph-components.ts); the file is
+// committed, and a table written without it would silently lose those pairs
+if (!existsSync(glyphFile)) throw new Error(`${glyphFile.pathname} is missing: run scripts/gen-glyph-components.ts first`);
 const glyphPartners = new Map<string, string>();
-if (existsSync(glyphFile)) {
-  for (const line of readFileSync(glyphFile, 'utf8').split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const [ch, partners] = line.split('\t');
-    glyphPartners.set(ch!, partners!);
-  }
+for (const line of readFileSync(glyphFile, 'utf8').split('\n')) {
+  if (!line || line.startsWith('#')) continue;
+  const [ch, partners] = line.split('\t');
+  glyphPartners.set(ch!, partners!);
 }
 for (const c of chars) c.glyph = glyphPartners.get(c.char) ?? '';
 
