@@ -1,5 +1,5 @@
-// Generates seeds/matching/glyph-components.tsv: groups of common characters that share a large,
-// distinctive drawn component (奥/粤 share 丿冂米 on top; 鹭/鹜 share 鸟 below), found by
+// How seeds/matching/glyph-components.tsv is made: pairs of common characters that share a large,
+// distinctive drawn component (奥/粤 share 丿冂米 on top; 扬/场 share 昜 on the right), found by
 // rendering each character and comparing the halves of the glyphs.
 //
 //   npx tsx scripts/gen-glyph-components.ts [OUT_FILE] [--explain 奥粤扬场]   (the CLI; this file is the method)
@@ -8,7 +8,7 @@
 // chromium fonts-noto-cjk; the font is under the SIL Open Font License 1.1). Only the relation
 // between characters is written, no glyph data. The characters are those of
 // seeds/matching/char-similarity.tsv (通用规范汉字表); run gen-char-similarity.ts after this one,
-// since that table carries the groups as a column.
+// since that table carries each character's partners as a column.
 //
 // Method. Each character is drawn at 128 px and its ink thresholded to a bitmap. Four regions
 // are cut from it: the top, bottom, left and right 9/16 of the square. Two characters share a
@@ -20,6 +20,7 @@
 // a distinctive component with, both ways) are written; the matcher counts a partner as shape
 // likeness (GLYPH_COMPONENT in src/matching/char-features.ts).
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../src/net/chromium.ts';
 
 export const SIZE = 128;
 export const CUT = (SIZE * 9) / 16;
@@ -33,7 +34,7 @@ export const MIN_INK = (60 * SIZE * SIZE) / 4096;
 export async function renderGlyphs(list: string[], chromiumPath = '/usr/bin/chromium'): Promise<Uint8Array[]> {
   const browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: CHROMIUM_ARGS,
   });
   try {
     const page = await browser.newPage();

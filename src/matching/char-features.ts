@@ -91,7 +91,7 @@ export function soundScore(a: CharFeatures, b: CharFeatures): number {
 }
 
 /** what a shared distinctive drawn component adds to the shape score */
-export const GLYPH_COMPONENT = 0.45;
+const GLYPH_COMPONENT = 0.45;
 
 /**
  * 0..1 shape likeness. A shared phonetic component (kPhonetic group) is the strongest sign two

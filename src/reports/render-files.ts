@@ -1,12 +1,11 @@
 // PDF (Playwright, system Chromium, page numbers in the footer) and XLSX (the underlying tables).
+import { CHROMIUM_ARGS } from '../net/chromium.ts';
 import type { Figures } from './figures.ts';
 import { channelName, countryName, reasonName, statusName } from './render-html.ts';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
 export async function renderPdf(htmlDoc: string, executablePath: string, title: string): Promise<Buffer> {
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath, args: ARGS, headless: true });
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
   try {
     const ctx = await browser.newContext({ javaScriptEnabled: false, offline: true });
     const page = await ctx.newPage();
