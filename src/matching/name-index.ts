@@ -12,7 +12,7 @@ import { judgeHan, judgeLatin, similarityOf, SOUND_CLOSE, substitutions, VISUAL_
 import { isCloseChar, tableChars } from './char-similarity.ts';
 import type { Lexicon } from './lexicon.ts';
 import { FrozenMultiMap } from './frozen-map.ts';
-import { PairIndex, PairIndexBuilder } from './pair-index.ts';
+import { ABSENT, PairIndex, PairIndexBuilder } from './pair-index.ts';
 import { isHan, looseKey, normalise, originalSpan, type Normalised } from './normalise.ts';
 
 export interface Pattern {
@@ -369,11 +369,12 @@ export class NameIndex {
   }
 
   private visit(map: PairIndex, first: number, second: number, textPos: number, ctx: ScanContext): void {
-    const e = map.find(first, second);
-    if (e < 0) return;
-    const end = map.end(e);
-    const values = map.values;
-    for (let k = map.start(e); k < end; k++) this.consider(values[k], textPos, ctx);
+    const v = map.lookup(first, second);
+    if (v >= 0) this.consider(v, textPos, ctx);
+    else if (v !== ABSENT) {
+      const values = map.values;
+      for (let k = map.listStart(v), end = map.listEnd(v); k < end; k++) this.consider(values[k], textPos, ctx);
+    }
   }
 
   private consider(posting: number, textPos: number, ctx: ScanContext): void {
@@ -486,16 +487,13 @@ export class NameIndex {
     const a = at + 1 < t.length ? this.charIds[t.charCodeAt(at)] : -1;
     const b = a >= 0 ? this.charIds[t.charCodeAt(at + 1)] : -1;
     if (b >= 0) {
-      const adj = this.frozen.adj;
-      const e = adj.find(a, b);
-      if (e >= 0) {
-        for (let k = adj.start(e), end = adj.end(e); k < end; k++) {
-          const posting = adj.values[k];
-          if (posting % POS !== 0) continue;
-          const id = Math.floor(posting / POS);
-          const p = this.patterns[id];
-          if (p.han && t.startsWith(p.text, at)) found(id, at + p.text.length);
-        }
+      // names starting here: their postings at position 0 (exactNameAt is asked only after a
+      // compatibility cue, so the list the lookup allocates does not matter)
+      for (const posting of this.frozen.adj.get(a, b)) {
+        if (posting % POS !== 0) continue;
+        const id = Math.floor(posting / POS);
+        const p = this.patterns[id];
+        if (p.han && t.startsWith(p.text, at)) found(id, at + p.text.length);
       }
     }
     const toks = n.tokens;

@@ -1,18 +1,36 @@
-// An immutable (first, second) → integer-list multimap laid out by its first key (compressed
-// sparse rows): all pairs sharing a first key sit in one sorted block. The scan of a listing asks,
-// at each character, for several pairs sharing that character (its right neighbour, the one after,
-// each look-alike class of a neighbour), so those lookups read one small contiguous block instead
-// of one random hash slot each. At 100,000 names the han pair tables hold millions of postings, far
-// more than the processor's caches: locality, not the number of lookups, sets the scan's cost.
+// An immutable (first, second) → integer-list multimap for the han pair tables. The scan of a
+// listing asks about every adjacent pair and every pair one apart of its text: ≈ 40 lookups a
+// listing, most of them misses, into tables of millions of keys at 100,000 names, far more than
+// the processor's caches. What sets the cost is how many cache lines a lookup touches, so:
+// - a filter per first key (a bit per second, modulo the row's width) answers most misses from
+//   one line of a few megabytes that the scan keeps warm;
+// - a key that passes the filter is found in a small open-addressing hash table of its first
+//   key's pairs, whose slot holds the second key and, for the usual key with a single posting,
+//   the posting itself: one more line, where a binary search through a sorted block read five
+//   or six. The first keys' tables lie one after the other in one array, so the build fills it
+//   from one end to the other;
+// - the few keys with several postings point into one shared array of them.
 
 /** a posting must stay below this (seconds are multiplied by it when sorting) */
 const POSTING_LIMIT = 2 ** 26;
+/** first and second keys are below this (character ids: one per UTF-16 code at most) */
+const KEY_LIMIT = 0xffff;
+const EMPTY = -1;
 
 const CHUNK = 1 << 16;
-/** bits of each first key's filter: about 16 per key of an average block, within these bounds
+/** bits of each first key's filter: about 16 per key of an average row, within these bounds
  *  (a sparse table's filter then stays small enough for the processor's caches) */
 const MIN_FILTER_BITS = 256;
 const MAX_FILTER_BITS = 4096;
+/** slots per key of each first key's table (load ≈ 0.7: short probe runs, most within a line) */
+const SLOTS_PER_KEY = 1.43;
+
+/** what lookup() answers for an absent pair; a posting is ≥ 0, a list of them ≤ -2 */
+export const ABSENT = -1;
+
+/** a second key's place in its first key's table of `size` slots (a multiplicative hash scaled
+ *  to the size: no power-of-two rounding) */
+const slotIn = (second: number, size: number) => Math.floor(((Math.imul(second, 0x9e3779b1) >>> 0) * size) / 4294967296);
 
 export class PairIndexBuilder {
   // typed columns in fixed chunks: millions of entries at 100,000 names, so no per-entry objects,
@@ -21,7 +39,7 @@ export class PairIndexBuilder {
   private n = 0;
 
   add(first: number, second: number, posting: number): void {
-    if (!(first >= 0 && second >= 0 && posting >= 0 && posting < POSTING_LIMIT && second < 2 ** 26)) {
+    if (!(first >= 0 && first < KEY_LIMIT && second >= 0 && second < KEY_LIMIT && posting >= 0 && posting < POSTING_LIMIT)) {
       throw new RangeError(`pair index entry out of range: (${first}, ${second}) → ${posting}`);
     }
     const at = this.n % CHUNK;
@@ -39,7 +57,8 @@ export class PairIndexBuilder {
     let maxFirst = -1;
     for (let i = 0; i < n; i++) if (first(i) > maxFirst) maxFirst = first(i);
     const width = maxFirst + 1;
-    // counting sort by first key, then each block sorted by (second, posting)
+    // counting sort by first key, then each block sorted by (second, posting): duplicates fall
+    // next to each other, and a key's postings come out in order
     const blockOf = new Uint32Array(width + 1);
     for (let i = 0; i < n; i++) blockOf[first(i) + 1]++;
     for (let f = 0; f < width; f++) blockOf[f + 1] += blockOf[f];
@@ -52,118 +71,130 @@ export class PairIndexBuilder {
     }
     this.chunks = [];
     this.n = 0;
+    const secondOf = (x: number) => Math.floor(x / POSTING_LIMIT);
 
-    // sort each block, then count the distinct keys and postings to size the arrays exactly
-    let u = 0;
-    let v = 0;
+    // sort each block and count its distinct keys: they size its table and the filter
+    const keysOf = new Uint32Array(width);
+    let keys = 0;
     for (let f = 0; f < width; f++) {
       const block = packed.subarray(blockOf[f], blockOf[f + 1]).sort();
-      for (let k = 0; k < block.length; k++) {
-        if (k > 0 && block[k] === block[k - 1]) continue; // the same posting added twice
-        v++;
-        if (k === 0 || Math.floor(block[k] / POSTING_LIMIT) !== Math.floor(block[k - 1] / POSTING_LIMIT)) u++;
-      }
+      let u = 0;
+      for (let k = 0; k < block.length; k++) if (k === 0 || secondOf(block[k]) !== secondOf(block[k - 1])) u++;
+      keysOf[f] = u;
+      keys += u;
     }
-    const blockStart = new Uint32Array(width + 1);
-    // the han tables' seconds are character ids: two bytes each halve the block a lookup reads
-    let maxSecond = 0;
-    for (let k = 0; k < n; k++) maxSecond = Math.max(maxSecond, Math.floor(packed[k] / POSTING_LIMIT));
-    const uniqSecond = maxSecond < 0x10000 ? new Uint16Array(u) : new Int32Array(u);
-    const uniqStart = new Uint32Array(u + 1);
-    const values = new Int32Array(v);
-    u = 0;
-    v = 0;
-    for (let f = 0; f < width; f++) {
-      blockStart[f] = u;
-      let prev = -1;
-      for (let k = blockOf[f]; k < blockOf[f + 1]; k++) {
-        const x = packed[k];
-        if (x === prev) continue;
-        prev = x;
-        const second = Math.floor(x / POSTING_LIMIT);
-        if (u === blockStart[f] || uniqSecond[u - 1] !== second) {
-          uniqSecond[u] = second;
-          uniqStart[u++] = v;
-        }
-        values[v++] = x - second * POSTING_LIMIT;
-      }
-    }
-    blockStart[width] = u;
-    uniqStart[u] = v;
-    // per first key, a bit per (second mod its width): most lookups of a scan miss, and one bit
-    // read answers them without the binary search through the block
+    const tableStart = new Uint32Array(width + 1);
+    for (let f = 0; f < width; f++) tableStart[f + 1] = tableStart[f] + (keysOf[f] === 0 ? 0 : Math.ceil(keysOf[f] * SLOTS_PER_KEY));
+    const slots = new Int32Array(2 * tableStart[width]).fill(EMPTY);
     let bits = MIN_FILTER_BITS;
-    while (bits < MAX_FILTER_BITS && bits < (16 * u) / Math.max(1, width)) bits <<= 1;
+    while (bits < MAX_FILTER_BITS && bits < (16 * keys) / Math.max(1, width)) bits <<= 1;
     const words = bits >>> 5;
     const filter = new Uint32Array(width * words);
+    // postings of keys holding several, list by list (sized for the worst case, trimmed after)
+    let values = new Int32Array(n);
+    let lists: number[] = [];
     for (let f = 0; f < width; f++) {
-      for (let k = blockStart[f]; k < blockStart[f + 1]; k++) {
-        const bit = uniqSecond[k] & (bits - 1);
+      const hi = blockOf[f + 1];
+      const start = tableStart[f];
+      const size = tableStart[f + 1] - start;
+      let k = blockOf[f];
+      while (k < hi) {
+        const second = secondOf(packed[k]);
+        let end = k + 1;
+        while (end < hi && secondOf(packed[end]) === second) end++;
+        // the key's distinct postings (the same one added twice counts once), in order
+        let distinct = 0;
+        for (let j = k; j < end; j++) if (j === k || packed[j] !== packed[j - 1]) distinct++;
+        let value: number;
+        if (distinct === 1) value = packed[k] - second * POSTING_LIMIT;
+        else {
+          if (!lists.length) lists.push(0);
+          value = -1 - lists.length;
+          let v = lists[lists.length - 1];
+          for (let j = k; j < end; j++) if (j === k || packed[j] !== packed[j - 1]) values[v++] = packed[j] - second * POSTING_LIMIT;
+          lists.push(v);
+        }
+        let slot = slotIn(second, size);
+        while (slots[2 * (start + slot)] !== EMPTY) if (++slot === size) slot = 0;
+        slots[2 * (start + slot)] = second;
+        slots[2 * (start + slot) + 1] = value;
+        const bit = second & (bits - 1);
         filter[f * words + (bit >>> 5)] |= 1 << (bit & 31);
+        k = end;
       }
     }
-    return new PairIndex(blockStart, uniqSecond, uniqStart, values, filter, bits);
+    const listStart = Uint32Array.from(lists.length ? lists : [0]);
+    values = values.slice(0, listStart[listStart.length - 1]);
+    lists = [];
+    return new PairIndex(slots, tableStart, keys, listStart, values, filter, bits);
   }
 }
 
 export class PairIndex {
   private readonly words: number;
+  /** first keys below this have a filter row and a table */
+  private readonly width: number;
 
   constructor(
-    private readonly blockStart: Uint32Array,
-    private readonly uniqSecond: Uint16Array | Int32Array,
-    private readonly uniqStart: Uint32Array,
+    /** [second, value] per slot, first key by first key: second or EMPTY; value a posting (≥ 0)
+     *  or a list of them (-2 - list number) */
+    private readonly slots: Int32Array,
+    /** where each first key's table starts in slots (in slot pairs), and one more entry for the
+     *  last one's end */
+    private readonly tableStart: Uint32Array,
+    /** number of distinct (first, second) keys */
+    readonly size: number,
+    /** list k's postings are values[lists[k]] up to values[lists[k + 1]] */
+    private readonly lists: Uint32Array,
+    /** the postings of keys holding several, list by list */
     readonly values: Int32Array,
     private readonly filter: Uint32Array,
     /** filter bits per first key (a power of two) */
     private readonly bits: number,
   ) {
     this.words = bits >>> 5;
+    this.width = tableStart.length - 1;
   }
 
-  /** number of distinct (first, second) keys */
-  get size(): number {
-    return this.uniqSecond.length;
-  }
-
-  /** the entry of (first, second), or -1; its values are values[start(e)] up to values[end(e)] */
-  find(first: number, second: number): number {
-    if (first + 1 >= this.blockStart.length) return -1;
+  /**
+   * The postings of (first, second): ABSENT; the posting itself (≥ 0) when it is the only one;
+   * or a list (≤ -2) whose postings are values[listStart(v)] up to values[listEnd(v)].
+   */
+  lookup(first: number, second: number): number {
+    if (first >= this.width) return ABSENT;
     const bit = second & (this.bits - 1);
-    if ((this.filter[first * this.words + (bit >>> 5)] & (1 << (bit & 31))) === 0) return -1;
-    let lo = this.blockStart[first];
-    let hi = this.blockStart[first + 1];
-    const keys = this.uniqSecond;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const k = keys[mid];
-      if (k === second) return mid;
-      if (k < second) lo = mid + 1;
-      else hi = mid;
+    if ((this.filter[first * this.words + (bit >>> 5)] & (1 << (bit & 31))) === 0) return ABSENT;
+    const start = this.tableStart[first];
+    const size = this.tableStart[first + 1] - start;
+    const slots = this.slots;
+    let slot = slotIn(second, size);
+    for (;;) {
+      const k = slots[2 * (start + slot)];
+      if (k === second) return slots[2 * (start + slot) + 1];
+      if (k === EMPTY) return ABSENT;
+      if (++slot === size) slot = 0;
     }
-    return -1;
   }
 
-  /** true when some pair has this first key (a scan can skip the lookups otherwise) */
-  hasFirst(first: number): boolean {
-    return first + 1 < this.blockStart.length && this.blockStart[first] !== this.blockStart[first + 1];
+  /** where the postings of a list (a lookup's value ≤ -2) start in values */
+  listStart(v: number): number {
+    return this.lists[-2 - v];
   }
 
-  start(entry: number): number {
-    return this.uniqStart[entry];
+  /** where they end */
+  listEnd(v: number): number {
+    return this.lists[-1 - v];
   }
 
-  end(entry: number): number {
-    return this.uniqStart[entry + 1];
-  }
-
-  /** all values under (first, second) (allocates; for tests and cold paths) */
+  /** all postings under (first, second), in order (allocates; for tests and cold paths) */
   get(first: number, second: number): number[] {
-    const e = this.find(first, second);
-    return e < 0 ? [] : Array.from(this.values.subarray(this.uniqStart[e], this.uniqStart[e + 1]));
+    const v = this.lookup(first, second);
+    if (v === ABSENT) return [];
+    if (v >= 0) return [v];
+    return Array.from(this.values.subarray(this.listStart(v), this.listEnd(v)));
   }
 
   get byteLength(): number {
-    return this.blockStart.byteLength + this.uniqSecond.byteLength + this.uniqStart.byteLength + this.values.byteLength + this.filter.byteLength;
+    return this.slots.byteLength + this.tableStart.byteLength + this.lists.byteLength + this.values.byteLength + this.filter.byteLength;
   }
 }
