@@ -32,20 +32,29 @@ export interface ListingContext {
   authorisedFor: Set<number> | null;
   /** reference ranges in the listing's currency, [min, max] per entry (NaN: none), or null */
   priceRange: Float64Array | null;
+  /** the listing's currency is the table's main one (its ranges are in the entry records) */
+  mainCurrency: boolean;
 }
 
-/** the entry record: flags, Nice class bits 1–31 and 32–45, first keyword id (four Int32 each:
- *  one candidate's gate reads one cache line, not a line per column) */
-const REC = 4;
+/** the entry record, 32 bytes (half a cache line: one candidate's gate reads one line, not a
+ *  line per column): flags with the keyword count above bit 8, Nice class bits 1–31 and 32–45,
+ *  the keyword (its id when it is the only one, else where its ids start in keywordIds), and the
+ *  reference range [min, max] in the main currency as two float64 */
+const REC = 8;
 const R_FLAGS = 0;
 const R_CLASS_LO = 1;
 const R_CLASS_HI = 2;
 const R_KEYWORDS = 3;
+/** float64 index of the record's minimum within the entry's four float64 */
+const F_MIN = 2;
+const KEYWORD_SHIFT = 8;
 
 export class EntryTable {
-  /** REC Int32 per entry, and one more record holding the end of the last keyword list; keyword
-   *  ids of entry i: keywordIds[rec[REC i + R_KEYWORDS] .. rec[REC (i + 1) + R_KEYWORDS]] */
+  /** REC Int32 per entry, and the same bytes as float64 (four per entry) */
   private readonly rec: Int32Array;
+  private readonly recF: Float64Array;
+  /** the currency most reference ranges are in: its ranges are in the records */
+  private readonly mainCurrency: string | null = null;
   private readonly keywordIds: Int32Array;
   /** distinct normalised keywords, and their ids by first character */
   private readonly keywords: string[] = [];
@@ -55,6 +64,11 @@ export class EntryTable {
   /** entries by authorised seller name and by authorised seller id (with its platform) */
   private readonly authorisedByName = new Map<string, number[]>();
   private readonly authorisedById = new Map<string, { entry: number; platform: string | null }[]>();
+  /** a bit per hash of every authorised name and id: most listings' sellers are authorised for
+   *  nothing, and one bit answers them where a lookup in maps of 100,000 names would miss the
+   *  caches two or three times */
+  private authorisedBits: Uint32Array = new Uint32Array(1);
+  private authorisedMask = 0;
   /** per keyword id, the stamp of the last listing whose text contains it */
   private keywordSeen: Uint32Array = new Uint32Array(0);
   private stamp = 0;
@@ -65,7 +79,9 @@ export class EntryTable {
 
   constructor(entries: CompiledEntry[]) {
     const n = entries.length;
-    const rec = (this.rec = new Int32Array(REC * (n + 1)));
+    const buffer = new ArrayBuffer(4 * REC * n);
+    const rec = (this.rec = new Int32Array(buffer));
+    const recF = (this.recF = new Float64Array(buffer));
     this.gi = new Array(n).fill(undefined);
     this.owners = entries.map((ce) => ce.entry.owner);
     const keywordId = new Map<string, number>();
@@ -81,7 +97,7 @@ export class EntryTable {
         if (c < 32) rec[REC * i + R_CLASS_LO] |= 1 << c;
         else rec[REC * i + R_CLASS_HI] |= 1 << (c - 32);
       }
-      rec[REC * i + R_KEYWORDS] = ids.length;
+      const start = ids.length;
       for (const k of ce.keywords) {
         let id = keywordId.get(k.compact);
         if (id === undefined) {
@@ -90,6 +106,9 @@ export class EntryTable {
         }
         ids.push(id);
       }
+      const count = ids.length - start;
+      rec[REC * i + R_FLAGS] |= count << KEYWORD_SHIFT;
+      rec[REC * i + R_KEYWORDS] = count === 1 ? ids[start] : start;
       // the first reference range in a currency is the one priceStatus uses
       for (const p of e.referencePrices) {
         const currency = normCurrency(p.currency);
@@ -114,7 +133,29 @@ export class EntryTable {
         }
       }
     });
-    rec[REC * n + R_KEYWORDS] = ids.length;
+    // the main currency's ranges go into the records
+    let most = 0;
+    for (const [currency, col] of this.prices) {
+      let count = 0;
+      for (let i = 0; i < n; i++) if (!Number.isNaN(col[2 * i])) count++;
+      if (count > most) {
+        most = count;
+        this.mainCurrency = currency;
+      }
+    }
+    const main = this.mainCurrency === null ? null : this.prices.get(this.mainCurrency)!;
+    for (let i = 0; i < n; i++) {
+      recF[(REC / 2) * i + F_MIN] = main ? main[2 * i] : Number.NaN;
+      recF[(REC / 2) * i + F_MIN + 1] = main ? main[2 * i + 1] : Number.NaN;
+    }
+    let width = 1024;
+    while (width < 16 * (this.authorisedByName.size + this.authorisedById.size)) width *= 2;
+    this.authorisedBits = new Uint32Array(width >>> 5);
+    this.authorisedMask = width - 1;
+    for (const key of [...this.authorisedByName.keys(), ...this.authorisedById.keys()]) {
+      const h = hash(key) & this.authorisedMask;
+      this.authorisedBits[h >>> 5] |= 1 << (h & 31);
+    }
     this.keywordsByFirst = byFirst(this.keywords);
     this.keywordIds = Int32Array.from(ids);
     this.keywordSeen = new Uint32Array(this.keywords.length);
@@ -143,8 +184,8 @@ export class EntryTable {
       if (starting) for (const k of starting) if (seen[k] !== stamp && compactText.startsWith(this.keywords[k], i)) seen[k] = stamp;
     }
     let authorisedFor: Set<number> | null = null;
-    if (facts.sellerKey !== null) for (const i of this.authorisedByName.get(facts.sellerKey) ?? []) (authorisedFor ??= new Set()).add(i);
-    if (facts.sellerIdKey !== null) {
+    if (facts.sellerKey !== null && this.mayBeAuthorised(facts.sellerKey)) for (const i of this.authorisedByName.get(facts.sellerKey) ?? []) (authorisedFor ??= new Set()).add(i);
+    if (facts.sellerIdKey !== null && this.mayBeAuthorised(facts.sellerIdKey)) {
       for (const a of this.authorisedById.get(facts.sellerIdKey) ?? []) {
         if (a.platform === null || facts.platformKey === null || a.platform === facts.platformKey) (authorisedFor ??= new Set()).add(a.entry);
       }
@@ -152,8 +193,13 @@ export class EntryTable {
     const col = facts.price !== null ? this.prices.get(facts.currency) : undefined;
     return {
       listing, compactText, facts, base, goodsLo, goodsHi, hasGoods: facts.goods.length > 0, stamp, authorisedFor,
-      priceRange: col ?? null,
+      priceRange: col ?? null, mainCurrency: col !== undefined && facts.currency === this.mainCurrency,
     };
+  }
+
+  private mayBeAuthorised(key: string): boolean {
+    const h = hash(key) & this.authorisedMask;
+    return (this.authorisedBits[h >>> 5] & (1 << (h & 31))) !== 0;
   }
 
   /** the sum of contextReasons' points for entry i in this listing (lc from the latest
@@ -165,17 +211,21 @@ export class EntryTable {
     const flags = rec[r + R_FLAGS];
     let points = lc.base;
     if (lc.priceRange !== null) {
-      const min = lc.priceRange[2 * i];
+      const f = (REC / 2) * i + F_MIN;
+      const min = lc.mainCurrency ? this.recF[f] : lc.priceRange[2 * i];
       if (!Number.isNaN(min)) {
         const p = lc.facts.price!;
-        points += p < min * cfg.price.lowFraction ? cfg.price.veryLow : p < min ? cfg.price.belowMin : p <= lc.priceRange[2 * i + 1] ? cfg.price.inRange : 0;
+        const max = lc.mainCurrency ? this.recF[f + 1] : lc.priceRange[2 * i + 1];
+        points += p < min * cfg.price.lowFraction ? cfg.price.veryLow : p < min ? cfg.price.belowMin : p <= max ? cfg.price.inRange : 0;
       }
     }
     const authorised = lc.authorisedFor !== null && lc.authorisedFor.has(i);
     if (authorised) points += cfg.seller.authorised;
     let kw = false;
     const seen = this.keywordSeen;
-    for (let k = rec[r + R_KEYWORDS], end = rec[r + REC + R_KEYWORDS]; k < end && !kw; k++) kw = seen[this.keywordIds[k]] === lc.stamp;
+    const count = flags >>> KEYWORD_SHIFT;
+    if (count === 1) kw = seen[rec[r + R_KEYWORDS]] === lc.stamp;
+    else for (let k = rec[r + R_KEYWORDS], end = k + count; k < end && !kw; k++) kw = seen[this.keywordIds[k]] === lc.stamp;
     if (kw) points += cfg.goods.keyword;
     if (flags & HAS_CLASSES && lc.hasGoods) {
       if (rec[r + R_CLASS_LO] & lc.goodsLo || rec[r + R_CLASS_HI] & lc.goodsHi) points += cfg.goods.inClass;
@@ -203,4 +253,11 @@ export class EntryTable {
     }
     return points;
   }
+}
+
+/** FNV-1a over the UTF-16 codes */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }

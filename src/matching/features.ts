@@ -7,7 +7,7 @@ import { isWithinRegion, resolveRegion } from './regions-adapter.ts';
 import type { BlacklistEntry, Listing, MarketOfConcern, RiskPoint, WatchlistEntry } from './watchlist.schema.ts';
 
 export interface ListingFacts {
-  text: string;
+  readonly text: string;
   replicaCues: { cue: string; strong: boolean }[];
   strongCues: { cue: string; strong: boolean }[];
   weakCues: { cue: string; strong: boolean }[];
@@ -75,7 +75,6 @@ const NO_CUES: { cue: string; strong: boolean }[] = [];
  * allocated per listing for them until then).
  */
 class Facts implements ListingFacts {
-  text: string;
   replicaCues: { cue: string; strong: boolean }[];
   strongCues: { cue: string; strong: boolean }[];
   weakCues: { cue: string; strong: boolean }[];
@@ -90,15 +89,20 @@ class Facts implements ListingFacts {
   private region: { code: string | null; name: string | null } | undefined = undefined;
   private riskHits: RiskPoint[] | undefined = undefined;
   private monthValue: number | null | undefined = undefined;
+  private textValue: string | undefined = undefined;
 
   constructor(private readonly listing: Listing, compactTitle: string, lex: Lexicon, blacklist: BlacklistEntry[], markets: MarketOfConcern[], private readonly allRiskPoints: RiskPoint[]) {
-    const text = (this.text = cueForm(listing.description ? `${listing.title} ${listing.description}` : `${listing.title} `));
-    // the replica cues present, in the lexicon's order; found by first character
+    // the replica cues present, in the lexicon's order; found by first character in the cue form
+    // of title and description (lower case, NFKC), read in place when the text needs nothing but
+    // lower-casing ASCII: most listings, so no lowered copy is made for them
     let cueIdx: number[] | null = null;
-    const cuesByFirst = lex.replicaCuesByFirst;
-    for (let i = 0; i < text.length; i++) {
-      const starting = cuesByFirst.get(text.charCodeAt(i));
-      if (starting) for (const k of starting) if (!cueIdx?.includes(k) && text.startsWith(lex.replicaCues[k].cue, i)) (cueIdx ??= []).push(k);
+    const title = listing.title;
+    const desc = listing.description;
+    if (plainText(title) && (!desc || plainText(desc))) {
+      cueIdx = findCues(lex, title, desc ? ` ${desc}` : ' ', cueIdx);
+    } else {
+      const text = cueForm(desc ? `${title} ${desc}` : `${title} `);
+      cueIdx = findCues(lex, text, '', cueIdx);
     }
     if (cueIdx) {
       this.replicaCues = cueIdx.sort((a, b) => a - b).map((k) => lex.replicaCues[k]);
@@ -106,14 +110,12 @@ class Facts implements ListingFacts {
       this.weakCues = this.replicaCues.filter((c) => !c.strong);
     } else this.replicaCues = this.strongCues = this.weakCues = NO_CUES;
     // the goods words present, longest first (a word inside a longer one found is not counted
-    // again); found by first character, so the cost follows the text, not the word list
-    const goodsText = (listing.category ? `${listing.category}${compactTitle}` : compactTitle).toLowerCase();
+    // again); found by first character, so the cost follows the text, not the word list. Read
+    // from category and compact title lower-cased in place (compact text holds no upper-case
+    // letter beyond ASCII: normalise folds case)
     let found: number[] | null = null;
-    const goodsByFirst = lex.niceKeywordsByFirst;
-    for (let i = 0; i < goodsText.length; i++) {
-      const starting = goodsByFirst.get(goodsText.charCodeAt(i));
-      if (starting) for (const k of starting) if (goodsText.startsWith(lex.niceKeywords[k].compact, i) && !found?.includes(k)) (found ??= []).push(k);
-    }
+    if (listing.category) found = findGoods(lex, listing.category.toLowerCase() + compactTitle, found);
+    else found = findGoods(lex, compactTitle, found);
     const goods: { word: string; niceClass: number }[] = [];
     if (found) {
       found.sort((a, b) => a - b);
@@ -133,15 +135,22 @@ class Facts implements ListingFacts {
         if ((b.sellerId !== null && b.sellerId === this.sellerIdKey && (b.platform === null || this.platformKey === null || b.platform === this.platformKey)) ||
           (b.sellerName !== null && b.sellerName === this.sellerKey) ||
           (b.companyName !== null && b.companyName === this.sellerKey) ||
-          (b.phone !== null && (phoneText ??= text.replace(/[\s-]/g, '')).includes(b.phone))) {
+          (b.phone !== null && (phoneText ??= this.text.replace(/[\s-]/g, '')).includes(b.phone))) {
           this.blacklist = b.entry;
           break;
         }
       }
     }
-    this.markets = markets.length ? marketsOf(listing, markets) : [];
+    this.markets = markets.length ? marketsOf(listing, markets) : NO_MARKETS;
     this.price = listing.price !== null && listing.price !== undefined && Number.isFinite(listing.price) ? listing.price : null;
     this.currency = normCurrency(listing.currency ?? 'CNY');
+  }
+
+  /** title and description in cue form (worked out on first use: the phone blacklist and
+   *  callers that want the text read it) */
+  get text(): string {
+    const l = this.listing;
+    return (this.textValue ??= cueForm(l.description ? `${l.title} ${l.description}` : `${l.title} `));
   }
 
   private where(): { code: string | null; name: string | null } {
@@ -174,13 +183,68 @@ class Facts implements ListingFacts {
   }
 }
 
+/** text that cueForm only lower-cases: ASCII and the main CJK block */
+function plainText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80 && (c < 0x4e00 || c > 0x9fff)) return false;
+  }
+  return true;
+}
+
+/** ASCII upper case folded, as toLowerCase does for plain text */
+const lower = (c: number) => (c >= 0x41 && c <= 0x5a ? c + 32 : c);
+
+/** the text a + b, lower-cased, holds `word` (lower case) at i */
+function wordAt(a: string, b: string, i: number, word: string): boolean {
+  const n = a.length;
+  if (i + word.length > n + b.length) return false;
+  for (let k = 0; k < word.length; k++) {
+    const j = i + k;
+    if (lower(j < n ? a.charCodeAt(j) : b.charCodeAt(j - n)) !== word.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/** the indexes of the replica cues in a + b (already lower case but for ASCII), added to found */
+function findCues(lex: Lexicon, a: string, b: string, found: number[] | null): number[] | null {
+  const cuesByFirst = lex.replicaCuesByFirst;
+  const n = a.length;
+  for (let i = 0, end = n + b.length; i < end; i++) {
+    const starting = cuesByFirst.get(lower(i < n ? a.charCodeAt(i) : b.charCodeAt(i - n)));
+    if (starting) for (const k of starting) if (!found?.includes(k) && wordAt(a, b, i, lex.replicaCues[k].cue)) (found ??= []).push(k);
+  }
+  return found;
+}
+
+/** the indexes of the goods words in the text (lower case but for ASCII), added to found */
+function findGoods(lex: Lexicon, text: string, found: number[] | null): number[] | null {
+  const goodsByFirst = lex.niceKeywordsByFirst;
+  for (let i = 0; i < text.length; i++) {
+    const starting = goodsByFirst.get(lower(text.charCodeAt(i)));
+    if (starting) for (const k of starting) if (wordAt(text, '', i, lex.niceKeywords[k].compact) && !found?.includes(k)) (found ??= []).push(k);
+  }
+  return found;
+}
+
+const NO_MARKETS: MarketOfConcern[] = [];
+
 function marketsOf(listing: Listing, markets: MarketOfConcern[]): MarketOfConcern[] {
-  const host = listing.host?.toLowerCase();
-  const place = `${listing.location ?? ''} ${listing.seller ?? ''}`;
-  return markets.filter((m) =>
-    (m.host && host && (host === m.host.toLowerCase() || host.endsWith(`.${m.host.toLowerCase()}`))) ||
-    (m.platform && same(m.platform, listing.platform) && (!m.channel || same(m.channel, listing.channel))) ||
-    (!m.host && !m.platform && place.includes(m.name)));
+  let out: MarketOfConcern[] | null = null;
+  let host: string | undefined | null = null;
+  let place: string | null = null;
+  for (const m of markets) {
+    let hit = false;
+    if (m.host) {
+      host ??= listing.host?.toLowerCase();
+      const h = m.host.toLowerCase();
+      hit = !!host && (host === h || host.endsWith(`.${h}`));
+    }
+    if (!hit && m.platform) hit = same(m.platform, listing.platform) && (!m.channel || same(m.channel, listing.channel));
+    if (!hit && !m.host && !m.platform) hit = (place ??= `${listing.location ?? ''} ${listing.seller ?? ''}`).includes(m.name);
+    if (hit) (out ??= []).push(m);
+  }
+  return out ?? NO_MARKETS;
 }
 
 export function listingFacts(listing: Listing, compactTitle: string, lex: Lexicon, blacklist: BlacklistEntry[], markets: MarketOfConcern[], riskPoints: RiskPoint[]): ListingFacts {

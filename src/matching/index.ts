@@ -96,7 +96,8 @@ function contextualise(raw: RawHit[], n: Normalised, index: NameIndex, entries: 
         if (!descriptive && described !== null && NAMED_KINDS.has(judgement.kind)) descriptive = described.get(pat.entryIdx) ?? null;
       }
     }
-    out.push({ ...h, entryIdx: pat.entryIdx, judgement, descriptive, field });
+    // written out, not spread: a spread copies through the generic (slow) path
+    out.push({ patternId: h.patternId, judgement, matchedText: h.matchedText, cStart: h.cStart, cEnd: h.cEnd, entryIdx: pat.entryIdx, descriptive, field });
   }
   return out;
 }

@@ -22,31 +22,36 @@ export function cueForm(s: string): string {
 
 /**
  * Indexes of words by the UTF-16 code of their first character. A text is scanned with
- * charCodeAt (no one-character strings to hash), and a bitmap of the codes that start some word
- * answers the usual case, a character that starts none, with one byte read.
+ * charCodeAt (no one-character strings to hash), and a table of two bytes per code answers the
+ * usual case, a character that starts no word, with one read (a Map lookup per character of
+ * every scanned text cost more than the scan itself).
  */
 export class FirstCharIndex {
-  private readonly starts = new Uint8Array(0x10000);
-  private readonly lists = new Map<number, number[]>();
+  /** per code: 0, or 1 + the index of its list */
+  private readonly slot = new Uint16Array(0x10000);
+  private readonly lists: number[][] = [];
 
   constructor(words: readonly string[]) {
     words.forEach((w, i) => {
       const c = w.charCodeAt(0);
       if (Number.isNaN(c)) return;
-      this.starts[c] = 1;
-      const list = this.lists.get(c);
-      if (list) list.push(i);
-      else this.lists.set(c, [i]);
+      if (this.slot[c] === 0) {
+        if (this.lists.length === 0xffff) throw new RangeError('FirstCharIndex: too many first characters');
+        this.lists.push([]);
+        this.slot[c] = this.lists.length;
+      }
+      this.lists[this.slot[c] - 1].push(i);
     });
   }
 
   /** the indexes of the words starting with this code, or undefined */
   get(code: number): number[] | undefined {
-    return this.starts[code] === 1 ? this.lists.get(code) : undefined;
+    const s = this.slot[code];
+    return s === 0 ? undefined : this.lists[s - 1];
   }
 
   get size(): number {
-    return this.lists.size;
+    return this.lists.length;
   }
 }
 
