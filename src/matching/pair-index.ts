@@ -37,6 +37,8 @@ export class PairIndexBuilder {
   // and no doubling copies (each a large external allocation that would force a full GC)
   private chunks: Int32Array[] = [];
   private n = 0;
+  /** entries per first key, counted as they come (the freeze's counting sort needs them) */
+  private perFirst = new Uint32Array(0);
 
   add(first: number, second: number, posting: number): void {
     if (!(first >= 0 && first < KEY_LIMIT && second >= 0 && second < KEY_LIMIT && posting >= 0 && posting < POSTING_LIMIT)) {
@@ -49,19 +51,22 @@ export class PairIndexBuilder {
     chunk[3 * at + 1] = second;
     chunk[3 * at + 2] = posting;
     this.n++;
+    if (first >= this.perFirst.length) {
+      const grown = new Uint32Array(Math.max(first + 1, 2 * this.perFirst.length, 256));
+      grown.set(this.perFirst);
+      this.perFirst = grown;
+    }
+    this.perFirst[first]++;
   }
 
   freeze(): PairIndex {
-    const { n, chunks } = this;
-    const first = (i: number) => chunks[(i / CHUNK) | 0][3 * (i % CHUNK)];
-    let maxFirst = -1;
-    for (let i = 0; i < n; i++) if (first(i) > maxFirst) maxFirst = first(i);
-    const width = maxFirst + 1;
+    const { n, chunks, perFirst } = this;
+    let width = perFirst.length;
+    while (width > 0 && perFirst[width - 1] === 0) width--;
     // counting sort by first key, then each block sorted by (second, posting): duplicates fall
     // next to each other, and a key's postings come out in order
     const blockOf = new Uint32Array(width + 1);
-    for (let i = 0; i < n; i++) blockOf[first(i) + 1]++;
-    for (let f = 0; f < width; f++) blockOf[f + 1] += blockOf[f];
+    for (let f = 0; f < width; f++) blockOf[f + 1] = blockOf[f] + perFirst[f];
     const fill = blockOf.slice(0, width);
     const packed = new Float64Array(n);
     for (let c = 0; c < chunks.length; c++) {
@@ -71,6 +76,7 @@ export class PairIndexBuilder {
     }
     this.chunks = [];
     this.n = 0;
+    this.perFirst = new Uint32Array(0);
     const secondOf = (x: number) => Math.floor(x / POSTING_LIMIT);
 
     // sort each block and count its distinct keys: they size its table and the filter
@@ -93,40 +99,43 @@ export class PairIndexBuilder {
     // postings of keys holding several, list by list (sized for the worst case, trimmed after)
     let values = new Int32Array(n);
     let lists: number[] = [];
-    for (let f = 0; f < width; f++) {
-      const hi = blockOf[f + 1];
-      const start = tableStart[f];
-      const size = tableStart[f + 1] - start;
-      let k = blockOf[f];
-      while (k < hi) {
-        const second = secondOf(packed[k]);
-        let end = k + 1;
-        while (end < hi && secondOf(packed[end]) === second) end++;
-        // the key's distinct postings (the same one added twice counts once), in order
-        let distinct = 0;
-        for (let j = k; j < end; j++) if (j === k || packed[j] !== packed[j - 1]) distinct++;
-        let value: number;
-        if (distinct === 1) value = packed[k] - second * POSTING_LIMIT;
-        else {
-          if (!lists.length) lists.push(0);
-          value = -1 - lists.length;
-          let v = lists[lists.length - 1];
-          for (let j = k; j < end; j++) if (j === k || packed[j] !== packed[j - 1]) values[v++] = packed[j] - second * POSTING_LIMIT;
-          lists.push(v);
-        }
-        let slot = slotIn(second, size);
-        while (slots[2 * (start + slot)] !== EMPTY) if (++slot === size) slot = 0;
-        slots[2 * (start + slot)] = second;
-        slots[2 * (start + slot) + 1] = value;
-        const bit = second & (bits - 1);
-        filter[f * words + (bit >>> 5)] |= 1 << (bit & 31);
-        k = end;
-      }
-    }
+    const out = { values, lists };
+    for (let f = 0; f < width; f++) fillTable(packed, blockOf[f], blockOf[f + 1], tableStart[f], tableStart[f + 1] - tableStart[f], slots, filter, f * words, bits, out);
     const listStart = Uint32Array.from(lists.length ? lists : [0]);
     values = values.slice(0, listStart[listStart.length - 1]);
     lists = [];
     return new PairIndex(slots, tableStart, keys, listStart, values, filter, bits);
+  }
+}
+
+/** one first key's table and filter row from its sorted block packed[lo, hi) of
+ *  second × POSTING_LIMIT + posting (a function of its own: V8 optimises the hot loop alone) */
+function fillTable(packed: Float64Array, lo: number, hi: number, start: number, size: number, slots: Int32Array, filter: Uint32Array, row: number, bits: number, out: { values: Int32Array; lists: number[] }): void {
+  const { values, lists } = out;
+  let k = lo;
+  while (k < hi) {
+    const second = Math.floor(packed[k] / POSTING_LIMIT);
+    let end = k + 1;
+    while (end < hi && Math.floor(packed[end] / POSTING_LIMIT) === second) end++;
+    // the key's distinct postings (the same one added twice counts once), in order
+    let distinct = 0;
+    for (let j = k; j < end; j++) if (j === k || packed[j] !== packed[j - 1]) distinct++;
+    let value: number;
+    if (distinct === 1) value = packed[k] - second * POSTING_LIMIT;
+    else {
+      if (!lists.length) lists.push(0);
+      value = -1 - lists.length;
+      let v = lists[lists.length - 1];
+      for (let j = k; j < end; j++) if (j === k || packed[j] !== packed[j - 1]) values[v++] = packed[j] - second * POSTING_LIMIT;
+      lists.push(v);
+    }
+    let slot = slotIn(second, size);
+    while (slots[2 * (start + slot)] !== EMPTY) if (++slot === size) slot = 0;
+    slots[2 * (start + slot)] = second;
+    slots[2 * (start + slot) + 1] = value;
+    const bit = second & (bits - 1);
+    filter[row + (bit >>> 5)] |= 1 << (bit & 31);
+    k = end;
   }
 }
 
