@@ -11,7 +11,7 @@
 //   from one end to the other;
 // - the few keys with several postings point into one shared array of them.
 
-/** a posting must stay below this (seconds are multiplied by it when sorting) */
+/** a posting must stay below this */
 const POSTING_LIMIT = 2 ** 26;
 /** first and second keys are below this (character ids: one per UTF-16 code at most) */
 const KEY_LIMIT = 0xffff;
@@ -37,8 +37,10 @@ export class PairIndexBuilder {
   // and no doubling copies (each a large external allocation that would force a full GC)
   private chunks: Int32Array[] = [];
   private n = 0;
-  /** entries per first key, counted as they come (the freeze's counting sort needs them) */
+  /** entries per first and per second key, counted as they come (the freeze's counting sorts
+   *  need them) */
   private perFirst = new Uint32Array(0);
+  private perSecond = new Uint32Array(0);
 
   add(first: number, second: number, posting: number): void {
     if (!(first >= 0 && first < KEY_LIMIT && second >= 0 && second < KEY_LIMIT && posting >= 0 && posting < POSTING_LIMIT)) {
@@ -57,35 +59,57 @@ export class PairIndexBuilder {
       this.perFirst = grown;
     }
     this.perFirst[first]++;
+    if (second >= this.perSecond.length) {
+      const grown = new Uint32Array(Math.max(second + 1, 2 * this.perSecond.length, 256));
+      grown.set(this.perSecond);
+      this.perSecond = grown;
+    }
+    this.perSecond[second]++;
   }
 
   freeze(): PairIndex {
-    const { n, chunks, perFirst } = this;
+    const { n, chunks, perFirst, perSecond } = this;
     let width = perFirst.length;
     while (width > 0 && perFirst[width - 1] === 0) width--;
-    // counting sort by first key, then each block sorted by (second, posting): duplicates fall
-    // next to each other, and a key's postings come out in order
-    const blockOf = new Uint32Array(width + 1);
-    for (let f = 0; f < width; f++) blockOf[f + 1] = blockOf[f] + perFirst[f];
-    const fill = blockOf.slice(0, width);
-    const packed = new Float64Array(n);
+    // a stable counting sort by second key, then one by first key (a radix sort: linear, where a
+    // comparison sort of each first key's block cost more than the rest of the build's pairs
+    // together): blocks by first key, runs by second key, each run's postings in the order added
+    const secondFill = new Uint32Array(perSecond.length);
+    for (let s = 1; s < perSecond.length; s++) secondFill[s] = secondFill[s - 1] + perSecond[s - 1];
+    const firstA = new Uint16Array(n);
+    const secondA = new Uint16Array(n);
+    const postingA = new Int32Array(n);
     for (let c = 0; c < chunks.length; c++) {
       const chunk = chunks[c];
       const m = Math.min(CHUNK, n - c * CHUNK);
-      for (let k = 0; k < m; k++) packed[fill[chunk[3 * k]]++] = chunk[3 * k + 1] * POSTING_LIMIT + chunk[3 * k + 2];
+      for (let k = 0; k < m; k++) {
+        const at = secondFill[chunk[3 * k + 1]]++;
+        firstA[at] = chunk[3 * k];
+        secondA[at] = chunk[3 * k + 1];
+        postingA[at] = chunk[3 * k + 2];
+      }
     }
     this.chunks = [];
     this.n = 0;
     this.perFirst = new Uint32Array(0);
-    const secondOf = (x: number) => Math.floor(x / POSTING_LIMIT);
+    this.perSecond = new Uint32Array(0);
+    const blockOf = new Uint32Array(width + 1);
+    for (let f = 0; f < width; f++) blockOf[f + 1] = blockOf[f] + perFirst[f];
+    const fill = blockOf.slice(0, width);
+    const second = new Uint16Array(n);
+    const posting = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const at = fill[firstA[i]]++;
+      second[at] = secondA[i];
+      posting[at] = postingA[i];
+    }
 
-    // sort each block and count its distinct keys: they size its table and the filter
+    // distinct keys per first key: they size its table and the filter
     const keysOf = new Uint32Array(width);
     let keys = 0;
     for (let f = 0; f < width; f++) {
-      const block = packed.subarray(blockOf[f], blockOf[f + 1]).sort();
       let u = 0;
-      for (let k = 0; k < block.length; k++) if (k === 0 || secondOf(block[k]) !== secondOf(block[k - 1])) u++;
+      for (let k = blockOf[f]; k < blockOf[f + 1]; k++) if (k === blockOf[f] || second[k] !== second[k - 1]) u++;
       keysOf[f] = u;
       keys += u;
     }
@@ -97,43 +121,53 @@ export class PairIndexBuilder {
     const words = bits >>> 5;
     const filter = new Uint32Array(width * words);
     // postings of keys holding several, list by list (sized for the worst case, trimmed after)
-    let values = new Int32Array(n);
-    let lists: number[] = [];
-    const out = { values, lists };
-    for (let f = 0; f < width; f++) fillTable(packed, blockOf[f], blockOf[f + 1], tableStart[f], tableStart[f + 1] - tableStart[f], slots, filter, f * words, bits, out);
-    const listStart = Uint32Array.from(lists.length ? lists : [0]);
-    values = values.slice(0, listStart[listStart.length - 1]);
-    lists = [];
+    const out = { values: new Int32Array(n), lists: [] as number[], run: [] as number[] };
+    for (let f = 0; f < width; f++) fillTable(second, posting, blockOf[f], blockOf[f + 1], tableStart[f], tableStart[f + 1] - tableStart[f], slots, filter, f * words, bits, out);
+    const listStart = Uint32Array.from(out.lists.length ? out.lists : [0]);
+    const values = out.values.slice(0, listStart[listStart.length - 1]);
     return new PairIndex(slots, tableStart, keys, listStart, values, filter, bits);
   }
 }
 
-/** one first key's table and filter row from its sorted block packed[lo, hi) of
- *  second × POSTING_LIMIT + posting (a function of its own: V8 optimises the hot loop alone) */
-function fillTable(packed: Float64Array, lo: number, hi: number, start: number, size: number, slots: Int32Array, filter: Uint32Array, row: number, bits: number, out: { values: Int32Array; lists: number[] }): void {
-  const { values, lists } = out;
+/** one first key's table and filter row from its block [lo, hi) of second[] and posting[], in
+ *  runs of equal seconds (a function of its own: V8 optimises the hot loop alone) */
+function fillTable(second: Uint16Array, posting: Int32Array, lo: number, hi: number, start: number, size: number, slots: Int32Array, filter: Uint32Array, row: number, bits: number, out: { values: Int32Array; lists: number[]; run: number[] }): void {
+  const { values, lists, run } = out;
   let k = lo;
   while (k < hi) {
-    const second = Math.floor(packed[k] / POSTING_LIMIT);
+    const s = second[k];
     let end = k + 1;
-    while (end < hi && Math.floor(packed[end] / POSTING_LIMIT) === second) end++;
-    // the key's distinct postings (the same one added twice counts once), in order
-    let distinct = 0;
-    for (let j = k; j < end; j++) if (j === k || packed[j] !== packed[j - 1]) distinct++;
-    let value: number;
-    if (distinct === 1) value = packed[k] - second * POSTING_LIMIT;
-    else {
-      if (!lists.length) lists.push(0);
-      value = -1 - lists.length;
-      let v = lists[lists.length - 1];
-      for (let j = k; j < end; j++) if (j === k || packed[j] !== packed[j - 1]) values[v++] = packed[j] - second * POSTING_LIMIT;
-      lists.push(v);
+    while (end < hi && second[end] === s) end++;
+    let value = posting[k];
+    if (end - k > 1) {
+      // the key's distinct postings (the same one added twice counts once), in order: they come
+      // in the order added, nearly sorted already, so an insertion sort in place
+      run.length = 0;
+      for (let j = k; j < end; j++) {
+        const x = posting[j];
+        let i = run.length;
+        run.push(x);
+        while (i > 0 && run[i - 1] > x) {
+          run[i] = run[i - 1];
+          i--;
+        }
+        run[i] = x;
+      }
+      let distinct = 1;
+      for (let j = 1; j < run.length; j++) if (run[j] !== run[j - 1]) run[distinct++] = run[j];
+      if (distinct > 1) {
+        if (!lists.length) lists.push(0);
+        value = -1 - lists.length;
+        let v = lists[lists.length - 1];
+        for (let j = 0; j < distinct; j++) values[v++] = run[j];
+        lists.push(v);
+      }
     }
-    let slot = slotIn(second, size);
+    let slot = slotIn(s, size);
     while (slots[2 * (start + slot)] !== EMPTY) if (++slot === size) slot = 0;
-    slots[2 * (start + slot)] = second;
+    slots[2 * (start + slot)] = s;
     slots[2 * (start + slot) + 1] = value;
-    const bit = second & (bits - 1);
+    const bit = s & (bits - 1);
     filter[row + (bit >>> 5)] |= 1 << (bit & 31);
     k = end;
   }
