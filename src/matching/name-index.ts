@@ -226,6 +226,10 @@ export class NameIndex {
   private nextCharId = 0;
   /** entry index of each pattern, read by the scan before it touches the pattern itself */
   private patternEntry = new Int32Array(0);
+  /** the Latin scan's scratch: candidates of the current word, and a stamp per pattern */
+  private latinIds: number[] = [];
+  private latinSeen = new Int32Array(0);
+  private latinStamp = 0;
 
   private idOf(code: number): number {
     let id = this.charIds[code];
@@ -328,6 +332,7 @@ export class NameIndex {
     };
     this.building = null;
     this.patternEntry = Int32Array.from(this.patterns, (p) => p.entryIdx);
+    this.latinSeen = new Int32Array(this.patterns.length);
     this.lastTexts = [];
     return this;
   }
@@ -512,6 +517,38 @@ export class NameIndex {
     return best;
   }
 
+  /** the patterns stored under a loose key and under each of its deletions, into ids (each once:
+   *  latinSeen holds the current stamp for those already in) */
+  private collectLatin(key: string, ids: number[]): void {
+    const f = this.frozen!;
+    const h = hash30(key);
+    this.collectInto(f.latinExact, h, ids);
+    if (key.length < 3) return;
+    this.collectInto(f.latinDel, h, ids);
+    // deletion-neighbourhood entries exist only for names of four or more letters
+    if (key.length < 4) return;
+    for (let i = 0; i < key.length; i++) {
+      // deleting either of two equal neighbours leaves the same word
+      if (i > 0 && key.charCodeAt(i) === key.charCodeAt(i - 1)) continue;
+      const hd = hash30Without(key, i);
+      this.collectInto(f.latinExact, hd, ids);
+      this.collectInto(f.latinDel, hd, ids);
+    }
+  }
+
+  private collectInto(map: FrozenMultiMap, key: number, ids: number[]): void {
+    const slot = map.find(key);
+    if (slot < 0) return;
+    const seen = this.latinSeen;
+    const stamp = this.latinStamp;
+    for (let k = map.start(slot), end = k + map.count(slot); k < end; k++) {
+      const id = map.values[k];
+      if (seen[id] === stamp) continue;
+      seen[id] = stamp;
+      ids.push(id);
+    }
+  }
+
   private scanLatin(n: Normalised, hits: RawHit[], explain: boolean, gate?: ScanGate): void {
     const toks = n.tokens;
     if (!toks.length || this.frozen!.latinExact.size === 0) return;
@@ -521,24 +558,18 @@ export class NameIndex {
         if (j > i && toks[j].compactStart !== toks[j - 1].compactStart + toks[j - 1].text.length) break;
         text += toks[j].text;
         if (text.length > 24) break;
-        if (!/[a-z]/.test(text) || text.length < 2) continue;
-        const loose = looseKey(text);
-        const ids = new Set<number>();
-        const keys = text.includes('cl') ? [loose, looseKey(text, false)] : [loose];
-        const f = this.frozen!;
-        for (const key of keys) {
-          const h = hash30(key);
-          collect(f.latinExact, h, ids);
-          if (key.length < 3) continue;
-          collect(f.latinDel, h, ids);
-          // deletion-neighbourhood entries exist only for names of four or more letters
-          if (key.length < 4) continue;
-          for (const d of deletions(key)) {
-            const hd = hash30(d);
-            collect(f.latinExact, hd, ids);
-            collect(f.latinDel, hd, ids);
-          }
+        if (text.length < 2 || !hasLatinLetter(text)) continue;
+        // a single token's loose key is worked out by normalise already
+        const loose = j === i ? toks[i].loose : looseKey(text);
+        // candidates in the order found, each once (a stamp per pattern, not a Set per word)
+        const ids = this.latinIds;
+        ids.length = 0;
+        if (++this.latinStamp === 0x7fffffff) {
+          this.latinSeen.fill(0);
+          this.latinStamp = 1;
         }
+        this.collectLatin(loose, ids);
+        if (text.includes('cl')) this.collectLatin(looseKey(text, false), ids);
         const cStart = toks[i].compactStart;
         const cEnd = toks[j].compactStart + toks[j].text.length;
         for (const id of ids) {
@@ -576,6 +607,26 @@ function hasHan(s: string): boolean {
     if (c >= 0x2e80) other = true;
   }
   return other && /\p{Script=Han}/u.test(s);
+}
+
+/** a Latin letter in the word (the folded text is lower case) */
+function hasLatinLetter(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) return true;
+  }
+  return false;
+}
+
+/** hash30 of s without its character at `skip` (a deletion), without making the string */
+function hash30Without(s: string, skip: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    if (i === skip) continue;
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 2) & 0x3fffffff;
 }
 
 /** FNV-1a, folded to 30 bits so it stays a V8 small integer */
