@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { listingFacts } from '../../../src/matching/features.ts';
-import { getLexicon } from '../../../src/matching/lexicon.ts';
+import { cueForm, getLexicon } from '../../../src/matching/lexicon.ts';
 import { normalise } from '../../../src/matching/normalise.ts';
 import { contextReasons, type CompiledEntry } from '../../../src/matching/scoring.ts';
 import { EntryTable } from '../../../src/matching/entry-table.ts';
@@ -18,6 +18,11 @@ const snapshot = WatchlistSnapshotSchema.parse({
     { id: 'gi-2', kind: 'gi', name: '西湖龙井', owner: '杭州市西湖区龙井茶产业协会', niceClasses: [30], keywords: ['茶叶'],
       gi: { regionCodes: ['330106'], seasonMonths: [3, 4, 5] }, referencePrices: [{ currency: 'RMB', min: 800, max: 3000 }] },
     { id: 'm-x', kind: 'mark', name: '雪碧', owner: 'Sprite Owner', niceClasses: [32], keywords: ['柠檬味'], authorisedSellers: [{ sellerId: 'SP-1' }, { sellerName: ' Sprite Store ' }] },
+    // several keywords, ranges in two currencies and in a third alone: the entry records hold
+    // the main currency's range and a keyword list, the side columns the other currencies
+    { id: 'm-y', kind: 'mark', name: '康师傅', niceClasses: [30, 43], keywords: ['方便面', '茶叶', '汽水'],
+      referencePrices: [{ currency: 'USD', min: 2, max: 9 }, { currency: 'CNY', min: 12, max: 60 }] },
+    { id: 'm-z', kind: 'mark', name: '耐克', niceClasses: [25], keywords: [], referencePrices: [{ currency: 'EUR', min: 60, max: 200 }] },
   ],
   blacklist: [...demo.blacklist, { phone: '138-0013-8000' }, { companyName: '假货大王贸易有限公司' }],
   markets: [{ name: '某小商品城', host: 'fake-market.example' }, { name: '义乌', platform: 'demo-wholesale', channel: 'market' }],
@@ -28,7 +33,8 @@ const snapshot = WatchlistSnapshotSchema.parse({
 let seed = 7;
 const rand = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
-const titles = ['康师傅红烧牛肉面 高仿', '阳澄湖大闸蟹 礼盒', '西湖龙井 茶叶 1:1', '耐克运动鞋 原单', '雪碧汽水', '雪碧 柠檬味 饮料', '手机壳 适用于苹果', '普通大白菜', '康师傅 工厂店 同款', 'instant noodles replica AAA', '联系 13800138000 批发'];
+// upper-case and full-width cue spellings take the cue form's slow path (NFKC, lower case)
+const titles = ['康师傅红烧牛肉面 高仿', 'ＡＡＡ 耐克运动鞋', 'Nike REPLICA 运动鞋', '阳澄湖大闸蟹 礼盒', '西湖龙井 茶叶 1:1', '耐克运动鞋 原单', '雪碧汽水', '雪碧 柠檬味 饮料', '手机壳 适用于苹果', '普通大白菜', '康师傅 工厂店 同款', 'instant noodles replica AAA', '联系 13800138000 批发'];
 const listings: Listing[] = Array.from({ length: 600 }, (_, i) => ({
   id: `l${i}`,
   title: pick(titles),
@@ -79,4 +85,34 @@ describe('the entry table', () => {
       ]);
     });
   }
+});
+
+describe('the listing facts', () => {
+  // the facts read cues and goods words from the text in place (ASCII folded on the fly) when
+  // the text needs nothing else, and from the cue form otherwise: both must find what a plain
+  // search of the lowered text finds
+  it('find the replica cues and goods words a search of the lowered text finds', () => {
+    const lex = getLexicon();
+    const texts = [...titles, 'REPLICA AAA 高仿', 'Ａ货 1：1 原单', 'Mirror Quality 运动鞋', 'inspired BY nike', '1:1', 'AAA', '', '复刻 aj 1:1 礼盒'];
+    let withCues = 0;
+    for (const title of texts) {
+      for (const description of [undefined, '超A 精仿', 'ORIGINAL quality']) {
+        for (const category of [undefined, '运动鞋', 'T恤']) {
+          const l: Listing = { id: 'x', title, description, category };
+          const compact = normalise(title).compact;
+          const facts = listingFacts(l, compact, lex, [], [], []);
+          const lowered = cueForm(description ? `${title} ${description}` : `${title} `);
+          const cues = lex.replicaCues.filter((c) => lowered.includes(c.cue));
+          expect(facts.replicaCues, `${title} / ${description}`).toEqual(cues);
+          if (cues.length) withCues++;
+          const goodsText = (category ? `${category}${compact}` : compact).toLowerCase();
+          const goods: { word: string; niceClass: number }[] = [];
+          for (const k of lex.niceKeywords) if (goodsText.includes(k.compact) && !goods.some((g) => g.word.includes(k.word))) goods.push({ word: k.word, niceClass: k.niceClass });
+          expect(facts.goods, `${category} / ${title}`).toEqual(goods);
+          expect(facts.text).toBe(lowered);
+        }
+      }
+    }
+    expect(withCues).toBeGreaterThan(20);
+  });
 });
