@@ -15,7 +15,8 @@
 const POSTING_LIMIT = 2 ** 26;
 /** first and second keys are below this (character ids: one per UTF-16 code at most) */
 const KEY_LIMIT = 0xffff;
-const EMPTY = -1;
+/** a free slot; a key's slot holds its second key plus one (a new array is all free: no fill) */
+const EMPTY = 0;
 
 const CHUNK = 1 << 16;
 /** bits of each first key's filter: about 16 per key of an average row, within these bounds
@@ -37,10 +38,6 @@ export class PairIndexBuilder {
   // and no doubling copies (each a large external allocation that would force a full GC)
   private chunks: Int32Array[] = [];
   private n = 0;
-  /** entries per first and per second key, counted as they come (the freeze's counting sorts
-   *  need them) */
-  private perFirst = new Uint32Array(0);
-  private perSecond = new Uint32Array(0);
 
   add(first: number, second: number, posting: number): void {
     if (!(first >= 0 && first < KEY_LIMIT && second >= 0 && second < KEY_LIMIT && posting >= 0 && posting < POSTING_LIMIT)) {
@@ -53,23 +50,22 @@ export class PairIndexBuilder {
     chunk[3 * at + 1] = second;
     chunk[3 * at + 2] = posting;
     this.n++;
-    if (first >= this.perFirst.length) {
-      const grown = new Uint32Array(Math.max(first + 1, 2 * this.perFirst.length, 256));
-      grown.set(this.perFirst);
-      this.perFirst = grown;
-    }
-    this.perFirst[first]++;
-    if (second >= this.perSecond.length) {
-      const grown = new Uint32Array(Math.max(second + 1, 2 * this.perSecond.length, 256));
-      grown.set(this.perSecond);
-      this.perSecond = grown;
-    }
-    this.perSecond[second]++;
   }
 
   freeze(): PairIndex {
-    const { n, chunks, perFirst, perSecond } = this;
-    let width = perFirst.length;
+    const { n, chunks } = this;
+    // entries per first and per second key, for the counting sorts below
+    const perFirst = new Uint32Array(KEY_LIMIT);
+    const perSecond = new Uint32Array(KEY_LIMIT);
+    for (let c = 0; c < chunks.length; c++) {
+      const chunk = chunks[c];
+      const m = Math.min(CHUNK, n - c * CHUNK);
+      for (let k = 0; k < m; k++) {
+        perFirst[chunk[3 * k]]++;
+        perSecond[chunk[3 * k + 1]]++;
+      }
+    }
+    let width = KEY_LIMIT;
     while (width > 0 && perFirst[width - 1] === 0) width--;
     // a stable counting sort by second key, then one by first key (a radix sort: linear, where a
     // comparison sort of each first key's block cost more than the rest of the build's pairs
@@ -91,8 +87,6 @@ export class PairIndexBuilder {
     }
     this.chunks = [];
     this.n = 0;
-    this.perFirst = new Uint32Array(0);
-    this.perSecond = new Uint32Array(0);
     const blockOf = new Uint32Array(width + 1);
     for (let f = 0; f < width; f++) blockOf[f + 1] = blockOf[f] + perFirst[f];
     const fill = blockOf.slice(0, width);
@@ -115,7 +109,7 @@ export class PairIndexBuilder {
     }
     const tableStart = new Uint32Array(width + 1);
     for (let f = 0; f < width; f++) tableStart[f + 1] = tableStart[f] + (keysOf[f] === 0 ? 0 : Math.ceil(keysOf[f] * SLOTS_PER_KEY));
-    const slots = new Int32Array(2 * tableStart[width]).fill(EMPTY);
+    const slots = new Int32Array(2 * tableStart[width]);
     let bits = MIN_FILTER_BITS;
     while (bits < MAX_FILTER_BITS && bits < (16 * keys) / Math.max(1, width)) bits <<= 1;
     const words = bits >>> 5;
@@ -165,7 +159,7 @@ function fillTable(second: Uint16Array, posting: Int32Array, lo: number, hi: num
     }
     let slot = slotIn(s, size);
     while (slots[2 * (start + slot)] !== EMPTY) if (++slot === size) slot = 0;
-    slots[2 * (start + slot)] = s;
+    slots[2 * (start + slot)] = s + 1;
     slots[2 * (start + slot) + 1] = value;
     const bit = s & (bits - 1);
     filter[row + (bit >>> 5)] |= 1 << (bit & 31);
@@ -179,7 +173,7 @@ export class PairIndex {
   private readonly width: number;
 
   constructor(
-    /** [second, value] per slot, first key by first key: second or EMPTY; value a posting (≥ 0)
+    /** [second + 1, value] per slot, first key by first key (EMPTY: free); value a posting (≥ 0)
      *  or a list of them (-2 - list number) */
     private readonly slots: Int32Array,
     /** where each first key's table starts in slots (in slot pairs), and one more entry for the
@@ -211,9 +205,10 @@ export class PairIndex {
     const size = this.tableStart[first + 1] - start;
     const slots = this.slots;
     let slot = slotIn(second, size);
+    const key = second + 1;
     for (;;) {
       const k = slots[2 * (start + slot)];
-      if (k === second) return slots[2 * (start + slot) + 1];
+      if (k === key) return slots[2 * (start + slot) + 1];
       if (k === EMPTY) return ABSENT;
       if (++slot === size) slot = 0;
     }
