@@ -2,7 +2,7 @@
 // GI origin and season, markets of concern, risk points. Pure; region lookups go through the
 // regions adapter, which only reads its in-memory table.
 import type { Lexicon } from './lexicon.ts';
-import { cueForm } from './lexicon.ts';
+import { cueForm, plainText } from './lexicon.ts';
 import { isWithinRegion, resolveRegion } from './regions-adapter.ts';
 import type { BlacklistEntry, Listing, MarketOfConcern, RiskPoint, WatchlistEntry } from './watchlist.schema.ts';
 
@@ -181,15 +181,6 @@ class Facts implements ListingFacts {
   get month(): number | null {
     return this.monthValue !== undefined ? this.monthValue : (this.monthValue = monthOf(this.listing.observedAt));
   }
-}
-
-/** text that cueForm only lower-cases: ASCII and the main CJK block */
-function plainText(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x80 && (c < 0x4e00 || c > 0x9fff)) return false;
-  }
-  return true;
 }
 
 /** ASCII upper case folded, as toLowerCase does for plain text */

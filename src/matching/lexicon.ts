@@ -12,12 +12,17 @@ function seedLines(file: string): string[][] {
 
 /** lower-cased, simplified, full-width folded; keeps spaces and punctuation so '1:1' survives */
 export function cueForm(s: string): string {
-  // ASCII and the main CJK block are already NFKC: most titles need no normalisation call
+  return plainText(s) ? s.toLowerCase() : s.normalize('NFKC').toLowerCase();
+}
+
+/** text that cueForm only lower-cases: ASCII and the main CJK block are already NFKC (most
+ *  titles need no normalisation call) */
+export function plainText(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 0x80 && (c < 0x4e00 || c > 0x9fff)) return s.normalize('NFKC').toLowerCase();
+    if (c >= 0x80 && (c < 0x4e00 || c > 0x9fff)) return false;
   }
-  return s.toLowerCase();
+  return true;
 }
 
 /**
