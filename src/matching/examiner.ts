@@ -28,6 +28,8 @@ export interface Judgement {
 export const VISUAL_CLOSE = 0.5;
 /** sound ≥ this: 读音相同或近似 */
 export const SOUND_CLOSE = 0.7;
+/** sound ≥ this: the same syllable (读音相同, the tone aside) */
+const SAME_SYLLABLE = 0.85;
 
 export function substitutions(mark: string, text: string): Substitution[] {
   const subs: Substitution[] = [];
@@ -45,7 +47,7 @@ const isClose = (s: Substitution) => s.visual >= VISUAL_CLOSE || s.sound >= SOUN
 function describeSub(s: Substitution): string {
   if (s.visual >= VISUAL_CLOSE && s.sound >= SOUND_CLOSE) return `字形、读音均近似（${s.textChar}/${s.markChar}）`;
   if (s.visual >= VISUAL_CLOSE) return `字形近似（${s.textChar}/${s.markChar}）`;
-  if (s.sound >= SOUND_CLOSE) return s.sound >= 0.85 ? `读音相同（${s.textChar}/${s.markChar}）` : `读音近似（${s.textChar}/${s.markChar}）`;
+  if (s.sound >= SOUND_CLOSE) return s.sound >= SAME_SYLLABLE ? `读音相同（${s.textChar}/${s.markChar}）` : `读音近似（${s.textChar}/${s.markChar}）`;
   return `仅一字不同（${s.textChar}/${s.markChar}）`;
 }
 
@@ -66,13 +68,18 @@ export function meaningChange(mark: string, text: string, start: number, end: nu
         // a same-sounding word the mark also has (师父 for 师傅) keeps the mark's reading
         let aligned = '';
         for (let k = a; k < b; k++) aligned += k >= start && k < end ? mark[k - start] : text[k];
-        const soundAlike = subs.every((x) => start + x.pos < a || start + x.pos >= b || x.sound >= 0.85);
+        const soundAlike = subs.every((x) => start + x.pos < a || start + x.pos >= b || x.sound >= SAME_SYLLABLE);
         if (soundAlike && lex.dictionary.has(aligned)) continue;
         // nor does a word that mirrors the mark's own with a counterpart term (干爹 for 干妈 in
         // 老干妈): the name keeps its pattern. Three or more characters only: a two-character
         // mark swapped this way is the other word
         const mirrored = mark.length >= 3 && subs.every((x) => start + x.pos < a || start + x.pos >= b || isCounterpart(lex, x.markChar, x.textChar));
         if (mirrored && lex.dictionary.has(aligned)) continue;
+        // nor does a same-syllable change whose word lies inside a name of three or more
+        // characters (舒服佳 for 舒肤佳: read aloud it is the mark; 舒服 is part of it, and the
+        // whole says nothing else). A hit that is itself a word (王老师) is that word
+        const within = mark.length >= 3 && a >= start && b <= end && b - a < end - start;
+        if (within && subs.every((x) => start + x.pos < a || start + x.pos >= b || x.sound >= SAME_SYLLABLE)) continue;
         return w;
       }
     }

@@ -15,7 +15,7 @@ describe('similarity evaluation set', () => {
   });
 
   it('finds at least 87% of knock-offs overall', () => {
-    expect(total.found / total.positives).toBeGreaterThanOrEqual(0.91);
+    expect(total.found / total.positives).toBeGreaterThanOrEqual(0.92);
   });
 
   it('matches at most 3% of distinct pairs overall', () => {
@@ -26,7 +26,7 @@ describe('similarity evaluation set', () => {
     expect(row(kind).found).toBe(row(kind).positives);
   });
 
-  it.each([['visual', 0.88], ['phonetic', 0.9], ['homoglyph', 0.9], ['latin-edit', 0.8]] as const)('finds at least the floor of %s knock-offs', (kind, floor) => {
+  it.each([['visual', 0.88], ['phonetic', 0.95], ['homoglyph', 0.9], ['latin-edit', 0.8]] as const)('finds at least the floor of %s knock-offs', (kind, floor) => {
     expect(row(kind).found / row(kind).positives).toBeGreaterThanOrEqual(floor);
   });
 

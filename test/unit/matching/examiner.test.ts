@@ -55,6 +55,15 @@ describe('examiner rules (similar)', () => {
     expect(similar('康师傅', '康帅傅').reasons[0]).toBe("'康帅傅' 与注册商标 '康师傅' 字形近似（帅/师）");
   });
 
+  it('keeps a same-syllable change similar when the word it makes lies inside the name (舒肤佳 → 舒服佳)', () => {
+    expect(similar('舒肤佳', '舒服佳 香皂')).toMatchObject({ similar: true, kind: 'phonetic' });
+    expect(similar('舒肤佳', '舒服佳').reasons[0]).toBe("'舒服佳' 与注册商标 '舒肤佳' 读音相同（服/肤）");
+    // not when the word reaches outside the hit, nor when the hit is itself a word
+    expect(similar('肤佳乐', '舒服佳乐')).toMatchObject({ similar: false });
+    expect(similar('肤佳乐', '舒服佳乐').reasons[0]).toContain("'舒服' 是普通词语");
+    expect(similar('王老吉', '王老师').reasons[0]).toContain("'王老师' 是普通词语");
+  });
+
   it('rejects a three-character name whose first character clearly differs', () => {
     const r = similar('康师傅', '张师傅');
     expect(r.reasons[0]).toContain('首字');
