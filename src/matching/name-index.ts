@@ -26,6 +26,8 @@ export interface Pattern {
   raw: string;
   /** the entry's name, for reasons about alias hits */
   entryName: string;
+  /** a GI name's place and product part at this position (五常|大米), or 0 */
+  giSplit: number;
 }
 
 type Postings = number | number[];
@@ -262,7 +264,7 @@ export class NameIndex {
     this.lastTexts.push(text);
     const id = this.patterns.length;
     const loose = han ? text : looseKey(text);
-    this.patterns.push({ entryIdx, text, source, han, loose, isGi, raw: rawText.trim(), entryName });
+    this.patterns.push({ entryIdx, text, source, han, loose, isGi, raw: rawText.trim(), entryName, giSplit: han && isGi ? placeProductSplit(text, this.lex) : 0 });
     if (han) {
       const h = b.han;
       const ids = this.idScratch;
@@ -422,7 +424,7 @@ export class NameIndex {
     const m = pat.text;
     const len = m.length;
     const s = textPos - keyPos;
-    let best: { start: number; end: number; subs: ReturnType<typeof substitutions>; inserted?: string } | null = null;
+    let best: { start: number; end: number; subs: ReturnType<typeof substitutions>; inserted?: string; insertedAt?: number } | null = null;
     if (s >= 0 && s + len <= t.length && (explain || this.plausible(m, t, s))) {
       const window = t.slice(s, s + len);
       if (window === m) best = { start: s, end: s + len, subs: [] };
@@ -433,7 +435,7 @@ export class NameIndex {
       }
     }
     if (!best || best.subs.length > 0) {
-      const ins = this.findInsertion(m, t, textPos, keyPos, pat.isGi);
+      const ins = this.findInsertion(pat, t, textPos, keyPos);
       if (ins) best = ins;
     }
     if (!best) return null;
@@ -446,13 +448,17 @@ export class NameIndex {
     const original = originalSpan(n, best.start, best.end);
     const normalisedOnly = best.subs.length === 0 && !best.inserted && original !== pat.raw;
     const judgement = judgeHan({
-      mark: m, text: t, start: best.start, end: best.end, subs: best.subs, inserted: best.inserted,
+      mark: m, text: t, start: best.start, end: best.end, subs: best.subs, inserted: best.inserted, insertedAt: best.insertedAt,
       isGi: pat.isGi, original, source: pat.source, normalisedOnly, display: pat.raw, entryName: pat.entryName,
     }, this.lex);
     return { patternId: id, judgement, matchedText: original, cStart: best.start, cEnd: best.end };
   }
 
-  private findInsertion(m: string, t: string, textPos: number, keyPos: number, isGi: boolean) {
+  /** the name with a word inserted: a generic, quality or place word anywhere; in a GI, one of
+   *  its affixes anywhere, or any word of up to four Han characters between its place and its
+   *  product (五常稻花香大米: a variety named between 五常 and 大米 still claims the GI) */
+  private findInsertion(pat: Pattern, t: string, textPos: number, keyPos: number) {
+    const m = pat.text;
     const len = m.length;
     for (let k = 1; k < len; k++) {
       for (let L = 1; L <= 4; L++) {
@@ -467,8 +473,8 @@ export class NameIndex {
         for (let j = k; j < len && same; j++) same = t.charCodeAt(s + L + j) === m.charCodeAt(j);
         if (!same) continue;
         const word = t.slice(s + k, s + k + L);
-        if (this.lex.insertWords.has(word) || (isGi && this.lex.giAffixes.has(word))) {
-          return { start: s, end: s + len + L, subs: [], inserted: word };
+        if (this.lex.insertWords.has(word) || (pat.isGi && (this.lex.giAffixes.has(word) || (k === pat.giSplit && allHan(word))))) {
+          return { start: s, end: s + len + L, subs: [], inserted: word, insertedAt: k };
         }
       }
     }
@@ -598,6 +604,24 @@ function collect(map: FrozenMultiMap, key: number, ids: Set<number>): void {
 }
 
 /** true when the text has a Han character (the main CJK block checked without a regex) */
+function allHan(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (!isHan(s[i])) return false;
+  return true;
+}
+
+/**
+ * Where a GI name divides into its place and its product (五常|大米, 阳澄湖|大闸蟹): before the
+ * longest product — a dictionary or goods word of two or more characters — that ends the name
+ * after a place of two or more; 0 when there is none (茅台酒, 宣纸).
+ */
+export function placeProductSplit(name: string, lex: Lexicon): number {
+  for (let k = 2; k + 2 <= name.length; k++) {
+    const product = name.slice(k);
+    if (lex.dictionary.has(product) || lex.niceKeywords.some((w) => w.compact === product)) return k;
+  }
+  return 0;
+}
+
 function hasHan(s: string): boolean {
   let other = false;
   for (let i = 0; i < s.length; i++) {

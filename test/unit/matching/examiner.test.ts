@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { editDistance } from '../../../src/matching/examiner.ts';
 import { similar } from '../../../src/matching/index.ts';
+import { getLexicon } from '../../../src/matching/lexicon.ts';
+import { placeProductSplit } from '../../../src/matching/name-index.ts';
 
 describe('examiner rules (similar)', () => {
   it.each([
@@ -91,6 +93,23 @@ describe('examiner rules (similar)', () => {
     expect(similar('阳澄湖大闸蟹', '阳澄湖镇大闸蟹', { gi: true })).toMatchObject({ similar: true, kind: 'affix' });
     expect(similar('金华火腿', '金华式火腿', { gi: true }).similar).toBe(true);
     expect(similar('西湖龙井', '钱塘龙井', { gi: true }).similar).toBe(false);
+  });
+
+  it('keeps a GI claimed with a word of up to four characters between its place and its product', () => {
+    const r = similar('五常大米', '正宗五常稻花香大米 10kg', { gi: true });
+    expect(r).toMatchObject({ similar: true, kind: 'affix' });
+    expect(r.reasons[0]).toBe("'五常稻花香大米' 是在地理标志 '五常大米' 的产地 '五常' 与产品名 '大米' 之间加入 '稻花香'，仍属使用该地理标志名称");
+    expect(similar('阳澄湖大闸蟹', '阳澄湖清水大闸蟹', { gi: true }).similar).toBe(true);
+    // only between place and product, only four characters, only Han, and only for a GI
+    expect(similar('五常大米', '五稻花香常大米', { gi: true }).similar).toBe(false);
+    expect(similar('五常大米', '五常东北黑土地大米', { gi: true }).similar).toBe(false);
+    expect(similar('五常大米', '五常ABC大米', { gi: true }).similar).toBe(false);
+    expect(similar('五常大米', '五常稻花香大米').similar).toBe(false);
+  });
+
+  it('divides a GI name into place and product where a product word ends it', () => {
+    const lex = getLexicon();
+    expect(['五常大米', '阳澄湖大闸蟹', '西湖龙井', '茅台酒', '宣纸'].map((n) => placeProductSplit(n, lex))).toEqual([2, 3, 2, 0, 0]);
   });
 
   it('finds the mark inside a whole listing title', () => {
