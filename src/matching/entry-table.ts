@@ -13,6 +13,12 @@ import type { Listing } from './watchlist.schema.ts';
 
 const GI = 1;
 const HAS_CLASSES = 2;
+/** the flags' keyword mode (bits 2–3): none, one (its id in the record), several (in keywordIds) */
+const ONE_KEYWORD = 4;
+const KEYWORDS = 8;
+/** the flags hold the entry's index above this bit */
+const ENTRY_SHIFT = 4;
+const ENTRY_LIMIT = 2 ** (32 - ENTRY_SHIFT);
 
 /** what one listing contributes to every entry's points, worked out once per listing */
 export interface ListingContext {
@@ -36,21 +42,22 @@ export interface ListingContext {
   mainCurrency: boolean;
 }
 
-/** the entry record, 32 bytes (half a cache line: one candidate's gate reads one line, not a
- *  line per column): flags with the keyword count above bit 8, Nice class bits 1–31 and 32–45,
- *  the keyword (its id when it is the only one, else where its ids start in keywordIds), and the
- *  reference range [min, max] in the main currency as two float64 */
+/** the record, 32 bytes (half a cache line: one candidate's gate reads one line, not a line per
+ *  column): flags with the entry's index above ENTRY_SHIFT, Nice class bits 1–31 and 32–45, the
+ *  keyword (its id when it is the only one, else where its count and ids start in keywordIds),
+ *  and the reference range [min, max] in the main currency as two float64. Built per name
+ *  pattern, the scan's candidates read their record directly: no pattern → entry read first, a
+ *  cache miss per candidate at 100,000 entries */
 const REC = 8;
 const R_FLAGS = 0;
 const R_CLASS_LO = 1;
 const R_CLASS_HI = 2;
 const R_KEYWORDS = 3;
-/** float64 index of the record's minimum within the entry's four float64 */
+/** float64 index of the record's minimum within the record's four float64 */
 const F_MIN = 2;
-const KEYWORD_SHIFT = 8;
 
 export class EntryTable {
-  /** REC Int32 per entry, and the same bytes as float64 (four per entry) */
+  /** REC Int32 per record, and the same bytes as float64 (four per record) */
   private readonly rec: Int32Array;
   private readonly recF: Float64Array;
   /** the currency most reference ranges are in: its ranges are in the records */
@@ -77,11 +84,17 @@ export class EntryTable {
   /** each entry's owner as written (a gazette filing by its owner is no squat) */
   private readonly owners: (string | undefined)[];
 
-  constructor(entries: CompiledEntry[]) {
+  /**
+   * `recordEntry`: the entry of each record (the matcher passes each name pattern's entry, so a
+   * candidate pattern is its own record); by default one record per entry, in order.
+   */
+  constructor(entries: CompiledEntry[], recordEntry?: ArrayLike<number>) {
     const n = entries.length;
+    if (n >= ENTRY_LIMIT) throw new RangeError(`EntryTable: at most ${ENTRY_LIMIT - 1} entries`);
+    // the entries' records, then copied per record (usually per pattern: a name and its aliases)
     const buffer = new ArrayBuffer(4 * REC * n);
-    const rec = (this.rec = new Int32Array(buffer));
-    const recF = (this.recF = new Float64Array(buffer));
+    const rec = new Int32Array(buffer);
+    const recF = new Float64Array(buffer);
     this.gi = new Array(n).fill(undefined);
     this.owners = entries.map((ce) => ce.entry.owner);
     const keywordId = new Map<string, number>();
@@ -97,18 +110,23 @@ export class EntryTable {
         if (c < 32) rec[REC * i + R_CLASS_LO] |= 1 << c;
         else rec[REC * i + R_CLASS_HI] |= 1 << (c - 32);
       }
-      const start = ids.length;
-      for (const k of ce.keywords) {
+      rec[REC * i + R_FLAGS] |= i << ENTRY_SHIFT;
+      const kw = ce.keywords.map((k) => {
         let id = keywordId.get(k.compact);
         if (id === undefined) {
           keywordId.set(k.compact, (id = this.keywords.length));
           this.keywords.push(k.compact);
         }
-        ids.push(id);
+        return id;
+      });
+      if (kw.length === 1) {
+        rec[REC * i + R_FLAGS] |= ONE_KEYWORD;
+        rec[REC * i + R_KEYWORDS] = kw[0];
+      } else if (kw.length > 1) {
+        rec[REC * i + R_FLAGS] |= KEYWORDS;
+        rec[REC * i + R_KEYWORDS] = ids.length;
+        ids.push(kw.length, ...kw);
       }
-      const count = ids.length - start;
-      rec[REC * i + R_FLAGS] |= count << KEYWORD_SHIFT;
-      rec[REC * i + R_KEYWORDS] = count === 1 ? ids[start] : start;
       // the first reference range in a currency is the one priceStatus uses
       for (const p of e.referencePrices) {
         const currency = normCurrency(p.currency);
@@ -147,6 +165,19 @@ export class EntryTable {
     for (let i = 0; i < n; i++) {
       recF[(REC / 2) * i + F_MIN] = main ? main[2 * i] : Number.NaN;
       recF[(REC / 2) * i + F_MIN + 1] = main ? main[2 * i + 1] : Number.NaN;
+    }
+    if (recordEntry) {
+      const m = recordEntry.length;
+      this.rec = new Int32Array(REC * m);
+      for (let r = 0; r < m; r++) {
+        const e = recordEntry[r];
+        if (!(e >= 0 && e < n)) throw new RangeError(`EntryTable: record ${r} names entry ${e} of ${n}`);
+        this.rec.set(rec.subarray(REC * e, REC * e + REC), REC * r);
+      }
+      this.recF = new Float64Array(this.rec.buffer);
+    } else {
+      this.rec = rec;
+      this.recF = recF;
     }
     let width = 1024;
     while (width < 16 * (this.authorisedByName.size + this.authorisedById.size)) width *= 2;
@@ -202,16 +233,17 @@ export class EntryTable {
     return (this.authorisedBits[h >>> 5] & (1 << (h & 31))) !== 0;
   }
 
-  /** the sum of contextReasons' points for entry i in this listing (lc from the latest
-   *  listingContext call), without making the reasons */
-  points(i: number, lc: ListingContext, cfg: ScoringConfig): number {
+  /** the sum of contextReasons' points for the entry of `record` in this listing (lc from the
+   *  latest listingContext call), without making the reasons */
+  points(record: number, lc: ListingContext, cfg: ScoringConfig): number {
     if (lc.stamp !== this.stamp) throw new Error('EntryTable.points: the listing context is stale (another listing was set up since)');
     const rec = this.rec;
-    const r = REC * i;
+    const r = REC * record;
     const flags = rec[r + R_FLAGS];
+    const i = flags >>> ENTRY_SHIFT;
     let points = lc.base;
     if (lc.priceRange !== null) {
-      const f = (REC / 2) * i + F_MIN;
+      const f = (REC / 2) * record + F_MIN;
       const min = lc.mainCurrency ? this.recF[f] : lc.priceRange[2 * i];
       if (!Number.isNaN(min)) {
         const p = lc.facts.price!;
@@ -223,9 +255,12 @@ export class EntryTable {
     if (authorised) points += cfg.seller.authorised;
     let kw = false;
     const seen = this.keywordSeen;
-    const count = flags >>> KEYWORD_SHIFT;
-    if (count === 1) kw = seen[rec[r + R_KEYWORDS]] === lc.stamp;
-    else for (let k = rec[r + R_KEYWORDS], end = k + count; k < end && !kw; k++) kw = seen[this.keywordIds[k]] === lc.stamp;
+    if (flags & ONE_KEYWORD) kw = seen[rec[r + R_KEYWORDS]] === lc.stamp;
+    else if (flags & KEYWORDS) {
+      const ids = this.keywordIds;
+      const start = rec[r + R_KEYWORDS] + 1;
+      for (let k = start, end = start + ids[start - 1]; k < end && !kw; k++) kw = seen[ids[k]] === lc.stamp;
+    }
     if (kw) points += cfg.goods.keyword;
     if (flags & HAS_CLASSES && lc.hasGoods) {
       if (rec[r + R_CLASS_LO] & lc.goodsLo || rec[r + R_CLASS_HI] & lc.goodsHi) points += cfg.goods.inClass;

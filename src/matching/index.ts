@@ -182,10 +182,10 @@ class ListingRun implements ScanGate {
     return end - start >= 2 && this.sellerCompact().includes(compact.slice(start, end));
   }
 
-  margin(entryIdx: number, similarity: number): number {
-    // the entry's points are a few reads of the entry table: cheaper to work out again than to
-    // keep per listing (an entry is rarely asked about twice)
-    const points = this.table.points(entryIdx, (this.lc ??= this.table.listingContext(this.listing, this.compactText, this.facts(), this.cfg)), this.cfg);
+  margin(patternId: number, similarity: number): number {
+    // the entry's points are a few reads of its pattern's record: cheaper to work out again than
+    // to keep per listing (an entry is rarely asked about twice)
+    const points = this.table.points(patternId, (this.lc ??= this.table.listingContext(this.listing, this.compactText, this.facts(), this.cfg)), this.cfg);
     return Math.round(this.topName * similarity) + points - this.cfg.thresholds.alert;
   }
 }
@@ -210,7 +210,8 @@ export function compileMatcher(snapshot: WatchlistSnapshotInput | WatchlistSnaps
     return { entry, keywords, niceClasses: entry.niceClasses.length > 1 ? [...new Set(entry.niceClasses)] : entry.niceClasses };
   });
   index.freeze();
-  const table = new EntryTable(entries);
+  // a record per name pattern: a scan candidate is a pattern, and reads its entry's data there
+  const table = new EntryTable(entries, index.patternEntries);
   const topName = maxNamePoints(1, cfg);
 
   function matchListing(listing: Listing, options: { all?: boolean } = {}): MatchResult[] {

@@ -182,11 +182,12 @@ interface ScanContext {
   seen: Set<number>;
 }
 
-/** asked before judging a candidate: can this entry still alert with a name this similar? */
+/** asked before judging a candidate: can its entry still alert with a name this similar? */
 export interface ScanGate {
-  /** the most a candidate of this entry can score at this similarity without the seller-name
-   *  points, less the alert threshold: ≥ 0 means it may alert */
-  margin(entryIdx: number, similarity: number): number;
+  /** the most a candidate of this pattern's entry can score at this similarity without the
+   *  seller-name points, less the alert threshold: ≥ 0 means it may alert. Asked by pattern id,
+   *  so that the gate may keep its data per pattern and a candidate reads it in one place */
+  margin(patternId: number, similarity: number): number;
   /** what a look-alike found in the seller's own name adds (0 when there is no name to look in) */
   readonly sellerBonus: number;
   /** the seller's name (normalised) has this character: a cheap necessary condition of sellerUses */
@@ -226,7 +227,7 @@ export class NameIndex {
    *  integers and lets the scan skip characters no name contains */
   private charIds = new Int32Array(0x10000).fill(-1);
   private nextCharId = 0;
-  /** entry index of each pattern, read by the scan before it touches the pattern itself */
+  /** entry index of each pattern (frozen) */
   private patternEntry = new Int32Array(0);
   /** the Latin scan's scratch: candidates of the current word, and a stamp per pattern */
   private latinIds: number[] = [];
@@ -339,6 +340,11 @@ export class NameIndex {
     return this;
   }
 
+  /** the entry of each pattern, by pattern id (after freeze) */
+  get patternEntries(): Int32Array {
+    return this.patternEntry;
+  }
+
   /** bytes held by the frozen maps */
   get byteLength(): number {
     return this.frozen ? Object.values(this.frozen).reduce((s, m) => s + m.byteLength, 0) : 0;
@@ -390,7 +396,7 @@ export class NameIndex {
     if (ctx.gate) {
       // short of the threshold, only the seller-name points could still make it alert, and only
       // if the seller's name has the key's first character (it lies inside any span matched)
-      const margin = ctx.gate.margin(this.patternEntry[id], 1);
+      const margin = ctx.gate.margin(id, 1);
       if (margin < 0 && (margin + ctx.gate.sellerBonus < 0 || !ctx.gate.sellerHas(ctx.n.compact.charCodeAt(textPos)))) return;
     }
     const p = posting % POS;
@@ -441,7 +447,7 @@ export class NameIndex {
     if (!best) return null;
     if (best.subs.length > 0 && !best.subs.some((x) => isHan(x.textChar))) return null;
     if (gate) {
-      const margin = gate.margin(pat.entryIdx, similarityOf(len, best.subs, best.inserted));
+      const margin = gate.margin(id, similarityOf(len, best.subs, best.inserted));
       const lookalike = best.subs.length > 0 || best.inserted !== undefined;
       if (margin < 0 && (margin + gate.sellerBonus < 0 || !lookalike || !gate.sellerUses(t, best.start, best.end))) return null;
     }
@@ -581,7 +587,7 @@ export class NameIndex {
         for (const id of ids) {
           const pat = this.patterns[id];
           if (gate) {
-            const margin = gate.margin(pat.entryIdx, 1);
+            const margin = gate.margin(id, 1);
             if (margin < 0 && (margin + gate.sellerBonus < 0 || !gate.sellerUses(n.compact, cStart, cEnd))) continue;
           }
           const original = n.original.slice(toks[i].start, toks[j].end);

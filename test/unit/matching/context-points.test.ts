@@ -85,6 +85,28 @@ describe('the entry table', () => {
       ]);
     });
   }
+
+  it('gives each record its entry\'s points when built with a record per pattern (in any order, entries repeated)', () => {
+    const lex = getLexicon();
+    const cfg = parseScoringConfig({});
+    const byEntry = new EntryTable(compiled);
+    // records as the matcher builds them: one per name or alias, so entries repeat and some have none
+    const recordEntry = compiled.flatMap((_, i) => (i % 3 === 0 ? [i, i] : i % 3 === 1 ? [i] : [])).reverse();
+    const byRecord = new EntryTable(compiled, recordEntry);
+    let compared = 0;
+    for (const l of listings) {
+      const nTitle = normalise(l.title);
+      const facts = listingFacts(l, nTitle.compact, lex, snapshot.blacklist, snapshot.markets, snapshot.riskPoints);
+      const a = byEntry.listingContext(l, nTitle.compact, facts, cfg);
+      const b = byRecord.listingContext(l, nTitle.compact, facts, cfg);
+      recordEntry.forEach((e, r) => {
+        expect(byRecord.points(r, b, cfg), `${l.id} × record ${r} (entry ${e})`).toBe(byEntry.points(e, a, cfg));
+        compared++;
+      });
+    }
+    expect(compared).toBe(listings.length * recordEntry.length);
+    expect(() => new EntryTable(compiled, [0, compiled.length])).toThrow(/record 1 names entry/);
+  });
 });
 
 describe('the listing facts', () => {
