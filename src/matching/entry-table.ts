@@ -11,7 +11,8 @@ import type { CompiledEntry } from './scoring.ts';
 import type { ScoringConfig } from './scoring.config.ts';
 import type { Listing } from './watchlist.schema.ts';
 
-const GI = 1;
+/** a GI entry with protected regions or a season: its origin and season add points */
+const GI_POINTS = 1;
 const HAS_CLASSES = 2;
 /** the flags' keyword mode (bits 2–3): none, one (its id in the record), several (in keywordIds) */
 const ONE_KEYWORD = 4;
@@ -79,7 +80,7 @@ export class EntryTable {
   /** per keyword id, the stamp of the last listing whose text contains it */
   private keywordSeen: Uint32Array = new Uint32Array(0);
   private stamp = 0;
-  /** protected regions and season months of GI entries (others: undefined) */
+  /** protected regions and season months of GI entries that have either (others: undefined) */
   private readonly gi: ({ regionCodes: readonly string[]; seasonMonths: readonly number[] } | undefined)[];
   /** each entry's owner as written (a gazette filing by its owner is no squat) */
   private readonly owners: (string | undefined)[];
@@ -101,9 +102,9 @@ export class EntryTable {
     const ids: number[] = [];
     entries.forEach((ce, i) => {
       const e = ce.entry;
-      if (e.kind === 'gi') {
-        rec[REC * i + R_FLAGS] |= GI;
-        this.gi[i] = { regionCodes: e.gi?.regionCodes ?? [], seasonMonths: e.gi?.seasonMonths ?? [] };
+      if (e.kind === 'gi' && (e.gi?.regionCodes.length || e.gi?.seasonMonths.length)) {
+        rec[REC * i + R_FLAGS] |= GI_POINTS;
+        this.gi[i] = { regionCodes: e.gi.regionCodes, seasonMonths: e.gi.seasonMonths };
       }
       if (ce.niceClasses.length) rec[REC * i + R_FLAGS] |= HAS_CLASSES;
       for (const c of ce.niceClasses) {
@@ -266,7 +267,7 @@ export class EntryTable {
       if (rec[r + R_CLASS_LO] & lc.goodsLo || rec[r + R_CLASS_HI] & lc.goodsHi) points += cfg.goods.inClass;
       else if (!kw) points += cfg.goods.outOfClass;
     }
-    if (flags & GI) points += this.giPoints(this.gi[i]!, lc.facts, cfg);
+    if (flags & GI_POINTS) points += this.giPoints(this.gi[i]!, lc.facts, cfg);
     if (lc.listing.channel === 'trademark-gazette' && !authorised) {
       const owner = this.owners[i];
       const seller = lc.listing.seller;
