@@ -521,9 +521,13 @@ export class NameIndex {
       for (let j = i; j < Math.min(toks.length, i + 3); j++) {
         if (j > i && toks[j].compactStart !== toks[j - 1].compactStart + toks[j - 1].text.length) break;
         text += toks[j].text;
-        const ids = new Set<number>();
-        collect(this.frozen.latinExact, hash30(looseKey(text)), ids);
-        for (const id of ids) if (!this.patterns[id].han && this.patterns[id].text === text) found(id, toks[j].compactStart + toks[j].text.length);
+        // the names whose loose key is this text's (each once under a key; found() drops repeats)
+        const map: FrozenMultiMap = this.frozen.latinExact;
+        const slot = map.find(hash30(looseKey(text)));
+        for (let k = slot < 0 ? 0 : map.start(slot), end = slot < 0 ? 0 : k + map.count(slot); k < end; k++) {
+          const id = map.values[k];
+          if (!this.patterns[id].han && this.patterns[id].text === text) found(id, toks[j].compactStart + toks[j].text.length);
+        }
       }
     }
     return best;
@@ -603,11 +607,6 @@ export class NameIndex {
 }
 
 /** the pattern ids stored under `key` */
-function collect(map: FrozenMultiMap, key: number, ids: Set<number>): void {
-  const slot = map.find(key);
-  if (slot < 0) return;
-  for (let k = map.start(slot), end = k + map.count(slot); k < end; k++) ids.add(map.values[k]);
-}
 
 /** true when the text has a Han character (the main CJK block checked without a regex) */
 function allHan(s: string): boolean {
