@@ -95,8 +95,8 @@ export interface HanCandidate {
   end: number;
   subs: Substitution[];
   inserted?: string;
-  /** where in the name the word was inserted */
-  insertedAt?: number;
+  /** set when the word was inserted between a GI's place and its product: where the place ends */
+  placeEnd?: number;
   isGi: boolean;
   /** the seller's spelling of the hit */
   original: string;
@@ -123,16 +123,14 @@ export function judgeHan(c: HanCandidate, lex: Lexicon): Judgement {
   const mark = c.display;
   if (c.inserted !== undefined) {
     const gi = c.isGi && lex.giAffixes.has(c.inserted);
-    // a GI's place and product with another word between them (findInsertion admits it there only)
-    const between = c.isGi && !gi && !lex.insertWords.has(c.inserted) && c.insertedAt !== undefined;
     return {
       similar: true,
       kind: 'affix',
       similarity: similarityOf(n, c.subs, c.inserted),
       reasons: [gi
         ? `'${hit}' 是在地理标志 '${mark}' 中加入 '${c.inserted}'，仍属使用该地理标志名称`
-        : between
-          ? `'${hit}' 是在地理标志 '${mark}' 的产地 '${c.mark.slice(0, c.insertedAt)}' 与产品名 '${c.mark.slice(c.insertedAt)}' 之间加入 '${c.inserted}'，仍属使用该地理标志名称`
+        : c.placeEnd !== undefined
+          ? `'${hit}' 是在地理标志 '${mark}' 的产地 '${c.mark.slice(0, c.placeEnd)}' 与产品名 '${c.mark.slice(c.placeEnd)}' 之间加入 '${c.inserted}'，仍属使用该地理标志名称`
           : `'${hit}' 是在${markLabel} '${mark}' 中插入通用、品质或地名词 '${c.inserted}'，整体仍为该商标`],
     };
   }

@@ -430,7 +430,7 @@ export class NameIndex {
     const m = pat.text;
     const len = m.length;
     const s = textPos - keyPos;
-    let best: { start: number; end: number; subs: ReturnType<typeof substitutions>; inserted?: string; insertedAt?: number } | null = null;
+    let best: { start: number; end: number; subs: ReturnType<typeof substitutions>; inserted?: string; placeEnd?: number } | null = null;
     if (s >= 0 && s + len <= t.length && (explain || this.plausible(m, t, s))) {
       const window = t.slice(s, s + len);
       if (window === m) best = { start: s, end: s + len, subs: [] };
@@ -454,7 +454,7 @@ export class NameIndex {
     const original = originalSpan(n, best.start, best.end);
     const normalisedOnly = best.subs.length === 0 && !best.inserted && original !== pat.raw;
     const judgement = judgeHan({
-      mark: m, text: t, start: best.start, end: best.end, subs: best.subs, inserted: best.inserted, insertedAt: best.insertedAt,
+      mark: m, text: t, start: best.start, end: best.end, subs: best.subs, inserted: best.inserted, placeEnd: best.placeEnd,
       isGi: pat.isGi, original, source: pat.source, normalisedOnly, display: pat.raw, entryName: pat.entryName,
     }, this.lex);
     return { patternId: id, judgement, matchedText: original, cStart: best.start, cEnd: best.end };
@@ -479,9 +479,8 @@ export class NameIndex {
         for (let j = k; j < len && same; j++) same = t.charCodeAt(s + L + j) === m.charCodeAt(j);
         if (!same) continue;
         const word = t.slice(s + k, s + k + L);
-        if (this.lex.insertWords.has(word) || (pat.isGi && (this.lex.giAffixes.has(word) || (k === pat.giSplit && allHan(word))))) {
-          return { start: s, end: s + len + L, subs: [], inserted: word, insertedAt: k };
-        }
+        if (this.lex.insertWords.has(word) || (pat.isGi && this.lex.giAffixes.has(word))) return { start: s, end: s + len + L, subs: [], inserted: word };
+        if (pat.isGi && k === pat.giSplit && allHan(word)) return { start: s, end: s + len + L, subs: [], inserted: word, placeEnd: k };
       }
     }
     return null;
