@@ -234,6 +234,27 @@ export interface LatinCandidate {
   entryName?: string;
 }
 
+/** letters and digits alone, in lower case, full width folded and accents dropped (NFKD without
+ *  its marks): what case, width, accents and separators leave of a word */
+function plainLetters(s: string): string[] {
+  return [...s.normalize('NFKD').toLowerCase()].filter((ch) => /[\p{L}\p{N}]/u.test(ch));
+}
+
+/** the look-alike replacements, as a reviewer reads them ("0/o", "西里尔字母 і/i"), that turn `hit`
+ *  into `mark` letter for letter; none when the two are the same letters (or do not align) */
+function lookalikeSwaps(hit: string, mark: string): string[] {
+  const a = plainLetters(hit);
+  const b = plainLetters(mark);
+  if (a.length !== b.length) return [];
+  const out = new Set<string>();
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    const script = /\p{Script=Cyrillic}/u.test(a[i]) ? '西里尔字母 ' : /\p{Script=Greek}/u.test(a[i]) ? '希腊字母 ' : /\p{N}/u.test(a[i]) ? '数字 ' : '';
+    out.add(`${script}${a[i]}/${b[i]}`);
+  }
+  return [...out];
+}
+
 /** foreign word marks: four or more letters differing in one letter are similar */
 export function judgeLatin(c: LatinCandidate, lex: Lexicon): Judgement {
   const markLabel = c.isGi ? '地理标志' : '注册商标';
@@ -241,12 +262,13 @@ export function judgeLatin(c: LatinCandidate, lex: Lexicon): Judgement {
   const hit = c.original;
   const mark = c.display;
   if (c.token === c.mark) {
-    const plain = hit.toLowerCase() === mark.toLowerCase();
-    const kind: MatchKind = c.source === 'alias' ? 'alias' : plain ? 'exact' : 'normalised';
-    const text = kind === 'alias'
-      ? `'${hit}' 与${markLabel} '${c.entryName ?? mark}' 的别名 '${mark}' 相同`
-      : `'${hit}' 与${markLabel} '${mark}' ${kind === 'normalised' ? '经大小写、全半角或分隔符归一后相同' : '相同'}`;
-    return { similar: true, kind, similarity: kind === 'alias' ? 0.95 : 1, reasons: [text] };
+    if (c.source === 'alias') return { similar: true, kind: 'alias', similarity: 0.95, reasons: [`'${hit}' 与${markLabel} '${c.entryName ?? mark}' 的别名 '${mark}' 相同`] };
+    if (hit.toLowerCase() === mark.toLowerCase()) return { similar: true, kind: 'exact', similarity: 1, reasons: [`'${hit}' 与${markLabel} '${mark}' 相同`] };
+    // the same letters once case, width and separators are set aside; otherwise the fold that
+    // made them equal replaced a letter by a digit or a letter of another script (S0NY, Cyrillic і)
+    const swaps = lookalikeSwaps(hit, mark);
+    if (swaps.length === 0) return { similar: true, kind: 'normalised', similarity: 1, reasons: [`'${hit}' 与${markLabel} '${mark}' 经大小写、全半角、变音符号或分隔符归一后相同`] };
+    return { similar: true, kind: 'homoglyph', similarity: 0.95, reasons: [`'${hit}' 以形近字符替换字母（${swaps.join('、')}）后与${markLabel} '${mark}' 相同`] };
   }
   if (c.looseToken === c.looseMark || looseKey(c.token, false) === looseKey(c.mark, false)) {
     return { similar: true, kind: 'homoglyph', similarity: 0.95, reasons: [`'${hit}' 以形近字母或数字替换（如 1/i、0/o、b/d、rn/m）后与${markLabel} '${mark}' 相同`] };

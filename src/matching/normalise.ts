@@ -40,10 +40,22 @@ function toSimplifiedSlow(ch: string): string {
   return s;
 }
 
+const MARKS = /\p{M}/gu;
+
+/**
+ * A character outside ASCII and the main CJK block, folded: accents dropped (é → e, ô → o, as
+ * listings write Hermès, Nestlé and Lancôme without them), ß → ss, then look-alikes of other
+ * scripts to Latin (Cyrillic а → a) and lower case. Marks left alone are dropped too: a
+ * combining accent or a variation selector does not break a word.
+ */
 function foldGlyph(ch: string): string {
   let s = glyphCache.get(ch);
   if (s === undefined) {
-    s = unhomoglyph(ch).toLowerCase();
+    const bare = ch.normalize('NFKD').replace(MARKS, '');
+    if (bare === 'ß' || bare === 'ẞ') s = 'ss';
+    // unhomoglyph would fold ASCII letters too (m → rn): what is ASCII once bare stays as it is
+    else if (/^[\x20-\x7e]*$/.test(bare)) s = bare.toLowerCase();
+    else s = unhomoglyph(bare).toLowerCase().replace(MARKS, '');
     glyphCache.set(ch, s);
   }
   return s;

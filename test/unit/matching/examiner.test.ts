@@ -53,6 +53,26 @@ describe('examiner rules (similar)', () => {
     expect(r.reasons.length).toBeGreaterThan(0);
   });
 
+  it.each([
+    ['Sony', 'S0NY', 'homoglyph', "'S0NY' 以形近字符替换字母（数字 0/o）后与注册商标 'Sony' 相同"],
+    ['adidas', 'ADIDA5', 'homoglyph', "'ADIDA5' 以形近字符替换字母（数字 5/s）后与注册商标 'adidas' 相同"],
+    ['Nike', 'N\u0456ke', 'homoglyph', "'N\u0456ke' 以形近字符替换字母（西里尔字母 \u0456/i）后与注册商标 'Nike' 相同"],
+    ['NIKE', 'Ｎｉｋｅ', 'normalised', "'Ｎｉｋｅ' 与注册商标 'NIKE' 经大小写、全半角、变音符号或分隔符归一后相同"],
+    ['Gucci', 'G U C C I', 'normalised', "'G U C C I' 与注册商标 'Gucci' 经大小写、全半角、变音符号或分隔符归一后相同"],
+    ['Hermès', 'Hermes', 'normalised', "'Hermes' 与注册商标 'Hermès' 经大小写、全半角、变音符号或分隔符归一后相同"],
+    ['Hermès', 'Hermès', 'exact', "'Hermès' 与注册商标 'Hermès' 相同"],
+    ['Nestlé', 'NESTLE', 'normalised', "'NESTLE' 与注册商标 'Nestlé' 经大小写、全半角、变音符号或分隔符归一后相同"],
+  ])('%s written %s: %s, and the reason says what was changed', (mark, text, kind, reason) => {
+    const r = similar(mark, text);
+    expect(r).toMatchObject({ similar: true, kind, reasons: [reason] });
+  });
+
+  it('counts a letter change in an accented mark against the letters, not the accents (Hermès → Hermez)', () => {
+    // before accents were folded, è was no letter at all: Hermez was two changes away and missed
+    expect(similar('Hermès', 'Hermez belt')).toMatchObject({ similar: true, kind: 'edit', similarity: 0.83 });
+    expect(similar('Lancôme', 'Lancone 小黑瓶')).toMatchObject({ similar: true, kind: 'edit' });
+  });
+
   it('says which characters look alike, in Chinese', () => {
     expect(similar('康师傅', '康帅傅').reasons[0]).toBe("'康帅傅' 与注册商标 '康师傅' 字形近似（帅/师）");
   });

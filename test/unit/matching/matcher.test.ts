@@ -176,6 +176,12 @@ describe('compileMatcher / matchListing', () => {
     expect(r).toMatchObject({ entryId: 'nike', kind: 'homoglyph', matchedText: 'N1KE', alert: true });
   });
 
+  it('reports an accented name with the seller’s own spelling, accent included, and its unaccented form as the name', () => {
+    const m = compileMatcher({ version: '1', entries: [{ id: 'h', kind: 'mark', name: 'Hermès', niceClasses: [18] }] });
+    expect(m.matchListing({ id: 'a', title: 'Hermès 铂金包 高仿' }, { all: true })[0]).toMatchObject({ entryId: 'h', kind: 'exact', matchedText: 'Hermès' });
+    expect(m.matchListing({ id: 'b', title: 'HERMES 铂金包 高仿' }, { all: true })[0]).toMatchObject({ entryId: 'h', kind: 'normalised', matchedText: 'HERMES', similarity: 1 });
+  });
+
   it('matches in the description when the title is clean', () => {
     const r = only(listing({ title: '红烧牛肉面 整箱', description: '同款康帅傅口味' }));
     expect(r.matchedText).toBe('康帅傅');

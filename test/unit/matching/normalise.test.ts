@@ -17,6 +17,25 @@ describe('normalise', () => {
     expect(normaliseName(input)).toBe(expected);
   });
 
+  it.each([
+    ['Hermès', 'hermes'],
+    ['Lancôme', 'lancome'],
+    ['Moët & Chandon', 'moetchandon'],
+    ['Nestlé', 'nestle'],
+    ['Häagen-Dazs', 'haagendazs'],
+    ['Straße', 'strasse'],
+    ['Nike\u0301', 'nike'], // a combining accent after the word's last letter
+  ])('drops accents from %s without breaking the word (%s)', (input, expected) => {
+    expect(normaliseName(input)).toBe(expected);
+  });
+
+  it('keeps an accented word one token whose span is the seller’s spelling, accent included', () => {
+    const n = normalise('Hermès 铂金包 Nestlé');
+    expect(n.tokens.map((t) => [t.text, n.original.slice(t.start, t.end)])).toEqual([['hermes', 'Hermès'], ['nestle', 'Nestlé']]);
+    expect(n.compact).toBe('hermes铂金包nestle');
+    expect(originalSpan(n, n.compact.indexOf('nestle'), n.compact.length)).toBe('Nestlé');
+  });
+
   it('keeps latin words apart as tokens while dropping separators from the compact form', () => {
     const n = normalise('case for Apple iPhone');
     expect(n.tokens.map((t) => t.text)).toEqual(['case', 'for', 'apple', 'iphone']);
