@@ -6,7 +6,7 @@ import { isCounterpart, type Lexicon } from './lexicon.ts';
 import { looseKey } from './normalise.ts';
 
 export type MatchKind =
-  | 'exact' | 'alias' | 'normalised' | 'visual' | 'phonetic' | 'homoglyph' | 'edit' | 'affix'
+  | 'exact' | 'alias' | 'normalised' | 'visual' | 'phonetic' | 'semantic' | 'homoglyph' | 'edit' | 'affix'
   | 'ordinary-word' | 'descriptive' | 'none';
 
 export interface Substitution {
@@ -15,6 +15,8 @@ export interface Substitution {
   textChar: string;
   visual: number;
   sound: number;
+  /** closeness in meaning (含义): MEANING_CLOSE for counterpart terms (妈/爹), else 0 */
+  meaning: number;
 }
 
 export interface Judgement {
@@ -28,15 +30,21 @@ export interface Judgement {
 export const VISUAL_CLOSE = 0.5;
 /** sound ≥ this: 读音相同或近似 */
 export const SOUND_CLOSE = 0.7;
+/** a counterpart term's closeness in meaning (老干爹 for 老干妈: the court held it an imitation): as
+ *  close as a look-alike character, so a three-character name with one swapped scores like one */
+export const MEANING_CLOSE = 0.8;
 /** sound ≥ this: the same syllable (读音相同, the tone aside) */
 const SAME_SYLLABLE = 0.85;
 
-export function substitutions(mark: string, text: string): Substitution[] {
+/** the characters of `text` that differ from `mark`'s, each with how close it is in shape, sound
+ *  and (with the lexicon's counterpart terms) meaning */
+export function substitutions(mark: string, text: string, lex?: Lexicon): Substitution[] {
   const subs: Substitution[] = [];
   for (let i = 0; i < mark.length; i++) {
     if (mark[i] !== text[i]) {
       const s = charSimilarity(mark[i], text[i]);
-      subs.push({ pos: i, markChar: mark[i], textChar: text[i], visual: s.visual, sound: s.sound });
+      const meaning = lex && isCounterpart(lex, mark[i], text[i]) ? MEANING_CLOSE : 0;
+      subs.push({ pos: i, markChar: mark[i], textChar: text[i], visual: s.visual, sound: s.sound, meaning });
     }
   }
   return subs;
@@ -111,7 +119,7 @@ export interface HanCandidate {
 
 export function similarityOf(n: number, subs: Substitution[], inserted?: string): number {
   let cost = 0;
-  for (const s of subs) cost += 1 - 0.85 * Math.max(s.visual, s.sound);
+  for (const s of subs) cost += 1 - 0.85 * Math.max(s.visual, s.sound, s.meaning);
   if (inserted) cost += 0.25;
   return Math.max(0, Math.min(1, Math.round((1 - cost / n) * 100) / 100));
 }
@@ -169,11 +177,11 @@ export function judgeHan(c: HanCandidate, lex: Lexicon): Judgement {
   }
   if (d === 1) {
     const s = c.subs[0];
-    const rule = isClose(s)
-      ? detail
-      : isCounterpart(lex, s.markChar, s.textChar)
-        ? `仅将 '${s.markChar}' 换为对应称谓 '${s.textChar}'，三字以上商标结构不变，整体仍近似`
-        : `三字以上商标仅改动一字（${s.textChar}/${s.markChar}），整体仍近似`;
+    // a counterpart swap (老干爹) is close in meaning, the examiners' third test after shape and sound
+    if (!isClose(s) && s.meaning >= MEANING_CLOSE) {
+      return { similar: true, kind: 'semantic', similarity, reasons: [`'${hit}' 与${markLabel} '${mark}' 含义近似：仅将 '${s.markChar}' 换为对应称谓 '${s.textChar}'，三字以上商标结构不变，整体仍近似`] };
+    }
+    const rule = isClose(s) ? detail : `三字以上商标仅改动一字（${s.textChar}/${s.markChar}），整体仍近似`;
     return { similar: true, kind, similarity, reasons: [`'${hit}' 与${markLabel} '${mark}' ${rule}`] };
   }
   const maxD = n <= 5 ? 2 : 3;

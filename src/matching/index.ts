@@ -114,7 +114,7 @@ function compactSeller(seller: string): string {
 }
 
 /** the kinds of name match that imitate the name rather than use it */
-const LOOKALIKE_KINDS: ReadonlySet<MatchKind> = new Set(['visual', 'phonetic', 'homoglyph', 'edit', 'affix']);
+const LOOKALIKE_KINDS: ReadonlySet<MatchKind> = new Set(['visual', 'phonetic', 'semantic', 'homoglyph', 'edit', 'affix']);
 
 /**
  * A seller (shop, company, exhibitor) whose own name contains the look-alike its listing uses

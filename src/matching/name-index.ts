@@ -437,7 +437,7 @@ export class NameIndex {
       else {
         let diff = 0;
         for (let k = 0; k < len; k++) if (window[k] !== m[k] && ++diff > 3) break;
-        if (diff <= 3 && (diff < len || len === 2)) best = { start: s, end: s + len, subs: substitutions(m, window) };
+        if (diff <= 3 && (diff < len || len === 2)) best = { start: s, end: s + len, subs: substitutions(m, window, this.lex) };
       }
     }
     if (!best || best.subs.length > 0) {

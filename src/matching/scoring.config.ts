@@ -20,6 +20,8 @@ export const ScoringConfigSchema = z.object({
     homoglyph: pts.default(50),
     visual: pts.default(50),
     phonetic: pts.default(44),
+    // close in meaning: a counterpart term swapped into a name of three or more characters (老干爹)
+    semantic: pts.default(46),
     affix: pts.default(48),
     edit: pts.default(38),
   }).prefault({}),

@@ -84,5 +84,5 @@ describe('alerts on the demo sites', () => {
 });
 
 // measured figures minus a small margin: a change that makes them fall fails here
-const RECALL_FLOOR = 0.85;
+const RECALL_FLOOR = 0.87;
 const PRECISION_FLOOR = 0.97;

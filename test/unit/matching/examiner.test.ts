@@ -93,8 +93,11 @@ describe('examiner rules (similar)', () => {
 
   it('keeps a counterpart term swapped into a longer mark similar although the new pair is a word (老干妈 → 老干爹)', () => {
     const r = similar('老干妈', '老干爹香辣脆油辣椒');
-    expect(r).toMatchObject({ similar: true, kind: 'edit' });
-    expect(r.reasons[0]).toBe("'老干爹' 与注册商标 '老干妈' 仅将 '妈' 换为对应称谓 '爹'，三字以上商标结构不变，整体仍近似");
+    // close in meaning, the examiners' third test: scored like a look-alike character (0.89),
+    // not like an unrelated one (胖都来 for 胖东来: 0.72, sharing only the initial)
+    expect(r).toMatchObject({ similar: true, kind: 'semantic', similarity: 0.89 });
+    expect(r.reasons[0]).toBe("'老干爹' 与注册商标 '老干妈' 含义近似：仅将 '妈' 换为对应称谓 '爹'，三字以上商标结构不变，整体仍近似");
+    expect(similar('胖东来', '胖都来')).toMatchObject({ kind: 'edit', similarity: 0.72 });
     // only counterparts: 老爹 for 老吉 is another word, and 大/小 are not counterparts
     expect(similar('王老吉', '王老爹')).toMatchObject({ similar: false });
     expect(similar('王老吉', '王老爹').reasons[0]).toContain("'老爹' 是普通词语");

@@ -182,6 +182,17 @@ describe('compileMatcher / matchListing', () => {
     expect(m.matchListing({ id: 'b', title: 'HERMES 铂金包 高仿' }, { all: true })[0]).toMatchObject({ entryId: 'h', kind: 'normalised', matchedText: 'HERMES', similarity: 1 });
   });
 
+  it('scores a counterpart swap (老干爹) by its own configurable weight, close in meaning', () => {
+    const snap: WatchlistSnapshotInput = { version: '1', entries: [{ id: 'lgm', kind: 'mark', name: '老干妈', keywords: ['辣椒酱'] }] };
+    const l = { id: 'x', title: '老干爹风味豆豉 辣椒酱 280g' };
+    const r = compileMatcher(snap).matchListing(l, { all: true })[0];
+    expect(r).toMatchObject({ entryId: 'lgm', kind: 'semantic', matchedText: '老干爹', similarity: 0.89 });
+    expect(r.reasons[0]).toMatchObject({ code: 'name.semantic', points: Math.round(46 * 0.89) });
+    expect(r.reasons[0].text).toContain('含义近似');
+    const lighter = compileMatcher(snap, { name: { semantic: 20 } }).matchListing(l, { all: true })[0];
+    expect(lighter.reasons[0]).toMatchObject({ code: 'name.semantic', points: Math.round(20 * 0.89) });
+  });
+
   it('matches in the description when the title is clean', () => {
     const r = only(listing({ title: '红烧牛肉面 整箱', description: '同款康帅傅口味' }));
     expect(r.matchedText).toBe('康帅傅');
