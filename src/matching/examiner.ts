@@ -64,13 +64,17 @@ function describeSub(s: Substitution): string {
  * contain means the text says something else (王老师 is a teacher, not 王老吉; 大白菜 is
  * cabbage). Only a look-alike substitution keeps the knock-off reading (娃恰恰, 治治).
  */
-export function meaningChange(mark: string, text: string, start: number, end: number, subs: Substitution[], lex: Lexicon): string | null {
+export function meaningChange(mark: string, text: string, start: number, end: number, subs: Substitution[], lex: Lexicon, apart: { before?: boolean; after?: boolean } = {}): string | null {
+  // a word does not run across a space or symbol the seller put at the hit's edge (好丽发 派:
+  // 发派 is no word there)
+  const from = apart.before ? start : 0;
+  const to = apart.after ? end : text.length;
   for (const s of subs) {
     if (s.visual >= VISUAL_CLOSE) continue;
     const p = start + s.pos;
     // words of two to four characters: the ones a one-character change can create
-    for (let a = Math.max(0, p - 3, start - 2); a <= p; a++) {
-      for (let b = Math.max(p + 1, a + 2); b <= Math.min(text.length, a + 4, end + 2); b++) {
+    for (let a = Math.max(from, p - 3, start - 2); a <= p; a++) {
+      for (let b = Math.max(p + 1, a + 2); b <= Math.min(to, a + 4, end + 2); b++) {
         const w = text.slice(a, b);
         if (!lex.dictionary.has(w)) continue;
         // a same-sounding word the mark also has (师父 for 师傅) keeps the mark's reading
@@ -108,6 +112,10 @@ export interface HanCandidate {
   isGi: boolean;
   /** the seller's spelling of the hit */
   original: string;
+  /** the seller wrote the hit apart from the character before it, or after it (a space or a
+   *  symbol between): no word runs across that edge */
+  apartBefore?: boolean;
+  apartAfter?: boolean;
   source: 'name' | 'alias';
   /** the hit, normalised, equals the name but the seller wrote it differently (繁体, spaced) */
   normalisedOnly: boolean;
@@ -160,7 +168,7 @@ export function judgeHan(c: HanCandidate, lex: Lexicon): Judgement {
   if (n >= 3 && d === 1 && c.subs[0].pos === 0 && !isClose(c.subs[0])) {
     return no(`首字 '${c.subs[0].textChar}' 与 '${c.subs[0].markChar}' 读音、字形均明显不同`);
   }
-  const changed = meaningChange(c.mark, c.text, c.start, c.end, c.subs, lex);
+  const changed = meaningChange(c.mark, c.text, c.start, c.end, c.subs, lex, { before: c.apartBefore, after: c.apartAfter });
   if (changed) return no(`'${changed}' 是普通词语，含义不同`);
 
   if (n === 2) {

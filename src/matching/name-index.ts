@@ -13,7 +13,7 @@ import { isCloseChar, tableChars } from './char-similarity.ts';
 import type { Lexicon } from './lexicon.ts';
 import { FrozenMultiMap } from './frozen-map.ts';
 import { ABSENT, PairIndex, PairIndexBuilder } from './pair-index.ts';
-import { isHan, looseKey, normalise, originalSpan, type Normalised } from './normalise.ts';
+import { isHan, looseKey, normalise, originalSpan, writtenApart, type Normalised } from './normalise.ts';
 
 export interface Pattern {
   entryIdx: number;
@@ -455,6 +455,7 @@ export class NameIndex {
     const normalisedOnly = best.subs.length === 0 && !best.inserted && original !== pat.raw;
     const judgement = judgeHan({
       mark: m, text: t, start: best.start, end: best.end, subs: best.subs, inserted: best.inserted, placeEnd: best.placeEnd,
+      apartBefore: writtenApart(n, best.start), apartAfter: writtenApart(n, best.end),
       isGi: pat.isGi, original, source: pat.source, normalisedOnly, display: pat.raw, entryName: pat.entryName,
     }, this.lex);
     return { patternId: id, judgement, matchedText: original, cStart: best.start, cEnd: best.end };

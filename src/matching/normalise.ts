@@ -190,6 +190,14 @@ export function normaliseName(name: string): string {
 }
 
 /** The original text behind compact[start, end). */
+/** the seller's text has something between compact characters k - 1 and k that normalising
+ *  dropped (a space, a symbol, punctuation): they were written apart */
+export function writtenApart(n: Normalised, k: number): boolean {
+  if (k <= 0 || k >= n.pos.length) return false;
+  const prev = n.pos[k - 1];
+  return n.pos[k] > prev + (n.original.codePointAt(prev)! > 0xffff ? 2 : 1);
+}
+
 export function originalSpan(n: Normalised, start: number, end: number): string {
   if (start >= end) return '';
   const from = n.pos[start];

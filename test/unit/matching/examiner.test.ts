@@ -73,6 +73,16 @@ describe('examiner rules (similar)', () => {
     expect(similar('Lancôme', 'Lancone 小黑瓶')).toMatchObject({ similar: true, kind: 'edit' });
   });
 
+  it('lets no word run across a space or symbol the seller put at the edge of the hit (好丽发 派)', () => {
+    // written together, 发派 is a word and the change reads as another meaning
+    expect(similar('好丽友', '好丽发派')).toMatchObject({ similar: false });
+    expect(similar('好丽友', '好丽发派').reasons[0]).toContain("'发派' 是普通词语");
+    // written apart, it is no word: one character of a three-character mark changed
+    for (const text of ['好丽发 派', '好丽发·派', '好丽发【派】']) expect(similar('好丽友', text)).toMatchObject({ similar: true, kind: 'edit' });
+    // a word inside the hit stays a word however it is spaced
+    expect(similar('王老吉', '王老 师')).toMatchObject({ similar: false });
+  });
+
   it('says which characters look alike, in Chinese', () => {
     expect(similar('康师傅', '康帅傅').reasons[0]).toBe("'康帅傅' 与注册商标 '康师傅' 字形近似（帅/师）");
   });
