@@ -271,6 +271,35 @@ function lookalikeSwaps(hit: string, mark: string): string[] {
   return [...out];
 }
 
+/** capital letters drawn alike, one stroke apart (C/G, O/Q, E/F, P/R, M/N…), as lower-case pairs */
+const CONFUSABLE_LETTERS = new Map<string, string>();
+for (const [a, b] of ['cg', 'oq', 'od', 'ef', 'pr', 'uv', 'mn']) {
+  CONFUSABLE_LETTERS.set(a, (CONFUSABLE_LETTERS.get(a) ?? '') + b);
+  CONFUSABLE_LETTERS.set(b, (CONFUSABLE_LETTERS.get(b) ?? '') + a);
+}
+
+/** the word with one letter replaced by a letter drawn alike in capitals, each way once */
+export function confusableVariants(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < word.length; i++) {
+    for (const c of CONFUSABLE_LETTERS.get(word[i]) ?? '') out.push(word.slice(0, i) + c + word.slice(i + 1));
+  }
+  return out;
+}
+
+/** the one letter pair (text/mark) by which two words of the same length differ, if they differ
+ *  by exactly one and the two are drawn alike in capitals */
+function confusablePair(token: string, mark: string): string | null {
+  if (token.length !== mark.length) return null;
+  let pair: string | null = null;
+  for (let i = 0; i < mark.length; i++) {
+    if (token[i] === mark[i]) continue;
+    if (pair !== null || !(CONFUSABLE_LETTERS.get(mark[i]) ?? '').includes(token[i])) return null;
+    pair = `${token[i].toUpperCase()}/${mark[i].toUpperCase()}`;
+  }
+  return pair;
+}
+
 /** foreign word marks: four or more letters differing in one letter are similar */
 export function judgeLatin(c: LatinCandidate, lex: Lexicon): Judgement {
   const markLabel = c.isGi ? '地理标志' : '注册商标';
@@ -295,6 +324,12 @@ export function judgeLatin(c: LatinCandidate, lex: Lexicon): Judgement {
   const similarity = Math.max(0, Math.round((1 - dist / Math.max(n, c.token.length)) * 100) / 100);
   if (lex.commonEnglish.has(c.token)) {
     return { similar: false, kind: 'edit', similarity, reasons: [`'${hit}' 是常见英文单词，不视为对${markLabel} '${mark}' 的模仿`] };
+  }
+  // three letters: one letter drawn alike in capitals, as a two-character Han name needs a
+  // close character (KFG for KFC; IBN for IBM); any other change is another abbreviation
+  const swap = n === 3 ? confusablePair(c.token, c.mark) : null;
+  if (swap) {
+    return { similar: true, kind: 'homoglyph', similarity: 0.9, reasons: [`'${hit}' 与${markLabel} '${mark}' 三字母商标仅一个字母不同，且大写字形近似（${swap}）`] };
   }
   const allowed = n >= 8 ? 2 : n >= 4 ? 1 : 0;
   if (dist <= allowed) {

@@ -8,7 +8,7 @@
 // many names are watched; each candidate is then verified and judged by the examiner rules
 // (examiner.ts).
 import { charFeatures, codeSimilarity } from './char-similarity.ts';
-import { judgeHan, judgeLatin, similarityOf, SOUND_CLOSE, substitutions, VISUAL_CLOSE, type Judgement } from './examiner.ts';
+import { confusableVariants, judgeHan, judgeLatin, similarityOf, SOUND_CLOSE, substitutions, VISUAL_CLOSE, type Judgement } from './examiner.ts';
 import { isCloseChar, tableChars } from './char-similarity.ts';
 import type { Lexicon } from './lexicon.ts';
 import { FrozenMultiMap } from './frozen-map.ts';
@@ -304,6 +304,11 @@ export class NameIndex {
       for (const key of new Set([loose, looseKey(text, false)])) {
         addPosting(b.latin.latinExact, hash30(key), id);
         if (source === 'name' && key.length >= 4) for (const d of deletions(key)) addPosting(b.latin.latinDel, hash30(d), id);
+      }
+      // a three-letter name with one letter drawn alike in capitals (KFG for KFC): each such
+      // variant is a key of its own (no deletion neighbourhood for three letters)
+      if (source === 'name' && text.length === 3) {
+        for (const v of confusableVariants(text)) addPosting(b.latin.latinExact, hash30(looseKey(v)), id);
       }
     }
   }

@@ -14,8 +14,8 @@ describe('similarity evaluation set', () => {
     for (const p of pairs) expect(['knockoff', 'distinct', 'needs-context']).toContain(p.label);
   });
 
-  it('finds at least 93% of knock-offs overall', () => {
-    expect(total.found / total.positives).toBeGreaterThanOrEqual(0.93);
+  it('finds at least 93.5% of knock-offs overall', () => {
+    expect(total.found / total.positives).toBeGreaterThanOrEqual(0.935);
   });
 
   it('matches at most 3% of distinct pairs overall', () => {
@@ -26,7 +26,7 @@ describe('similarity evaluation set', () => {
     expect(row(kind).found).toBe(row(kind).positives);
   });
 
-  it.each([['visual', 0.88], ['phonetic', 0.95], ['homoglyph', 0.9], ['latin-edit', 0.8]] as const)('finds at least the floor of %s knock-offs', (kind, floor) => {
+  it.each([['visual', 0.88], ['phonetic', 0.95], ['homoglyph', 0.9], ['latin-edit', 0.85]] as const)('finds at least the floor of %s knock-offs', (kind, floor) => {
     expect(row(kind).found / row(kind).positives).toBeGreaterThanOrEqual(floor);
   });
 

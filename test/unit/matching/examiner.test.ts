@@ -83,6 +83,12 @@ describe('examiner rules (similar)', () => {
     expect(similar('王老吉', '王老 师')).toMatchObject({ similar: false });
   });
 
+  it('takes a three-letter mark with one letter drawn alike in capitals as similar, and any other change as another abbreviation', () => {
+    expect(similar('KFC', 'KFG 炸鸡全家桶')).toMatchObject({ similar: true, kind: 'homoglyph', reasons: ["'KFG' 与注册商标 'KFC' 三字母商标仅一个字母不同，且大写字形近似（G/C）"] });
+    expect(similar('IBM', 'IBN 笔记本')).toMatchObject({ similar: true, kind: 'homoglyph' });
+    for (const [mark, text] of [['KFC', 'KFT'], ['BMW', 'BMX'], ['IBM', 'IBS'], ['KFC', 'KGG']]) expect(similar(mark, text).similar).toBe(false);
+  });
+
   it('says which characters look alike, in Chinese', () => {
     expect(similar('康师傅', '康帅傅').reasons[0]).toBe("'康帅傅' 与注册商标 '康师傅' 字形近似（帅/师）");
   });
