@@ -33,7 +33,7 @@ for (let i = 0; i < 6000; i++) vocab.push(pick(words));
 // uniformly, like coined word marks; titles are made of dictionary words, so names and titles
 // share characters without every title word being some mark
 const commonChars = [...new Set(vocab.join(''))].filter((c) => (charFeatures(c)?.rank ?? 99999) <= 3500);
-const products = lex.niceKeywords.map((k) => k.word);
+const products = lex.niceKeywords.filter((k) => k.niceClass > 0).map((k) => k.word);
 const latinSyllables = [
   'ka', 'lo', 'mi', 'ra', 'ten', 'vo', 'zen', 'ar', 'del', 'ix', 'on', 'su', 'ty', 'mar', 'qu', 'bel', 'nor', 'fi',
   'gro', 'sta', 'ple', 'dri', 'ko', 'ne', 'bu', 'sol', 'vin', 'tra', 'hel', 'mo', 'ri', 'za', 'pe', 'dun', 'cor', 'ly',

@@ -3,6 +3,7 @@
 // regions adapter, which only reads its in-memory table.
 import type { Lexicon } from './lexicon.ts';
 import { cueForm, plainText } from './lexicon.ts';
+import { normalise, writtenApart, type Normalised } from './normalise.ts';
 import { isWithinRegion, resolveRegion } from './regions-adapter.ts';
 import type { BlacklistEntry, Listing, MarketOfConcern, RiskPoint, WatchlistEntry } from './watchlist.schema.ts';
 
@@ -91,7 +92,7 @@ class Facts implements ListingFacts {
   private monthValue: number | null | undefined = undefined;
   private textValue: string | undefined = undefined;
 
-  constructor(private readonly listing: Listing, compactTitle: string, lex: Lexicon, blacklist: BlacklistEntry[], markets: MarketOfConcern[], private readonly allRiskPoints: RiskPoint[]) {
+  constructor(private readonly listing: Listing, nTitle: Normalised, lex: Lexicon, blacklist: BlacklistEntry[], markets: MarketOfConcern[], private readonly allRiskPoints: RiskPoint[]) {
     // the replica cues present, in the lexicon's order; found by first character in the cue form
     // of title and description (lower case, NFKC), read in place when the text needs nothing but
     // lower-casing ASCII: most listings, so no lowered copy is made for them
@@ -109,20 +110,21 @@ class Facts implements ListingFacts {
       this.strongCues = this.replicaCues.filter((c) => c.strong);
       this.weakCues = this.replicaCues.filter((c) => !c.strong);
     } else this.replicaCues = this.strongCues = this.weakCues = NO_CUES;
-    // the goods words present, longest first (a word inside a longer one found is not counted
-    // again); found by first character, so the cost follows the text, not the word list. Read
-    // from category and compact title lower-cased in place (compact text holds no upper-case
-    // letter beyond ASCII: normalise folds case)
+    // the goods words present as words, longest first (a word inside a longer one found is not
+    // counted again, nor is one inside a word that names no goods: class 0); found by first
+    // character in category and title, each normalised, so the cost follows the text
     let found: number[] | null = null;
-    if (listing.category) found = findGoods(lex, listing.category.toLowerCase() + compactTitle, found);
-    else found = findGoods(lex, compactTitle, found);
-    const goods: { word: string; niceClass: number }[] = [];
+    if (listing.category) found = findGoods(lex, normalisedCategory(listing.category), found);
+    found = findGoods(lex, nTitle, found);
+    let goods: { word: string; niceClass: number }[] = NO_GOODS;
     if (found) {
       found.sort((a, b) => a - b);
+      const words: { word: string; niceClass: number }[] = [];
       for (const i of found) {
         const k = lex.niceKeywords[i];
-        if (!goods.some((g) => g.word.includes(k.word))) goods.push({ word: k.word, niceClass: k.niceClass });
+        if (!words.some((g) => g.word.includes(k.word))) words.push({ word: k.word, niceClass: k.niceClass });
       }
+      goods = words.filter((g) => g.niceClass > 0);
     }
     this.goods = goods;
     this.sellerKey = keyOf(listing.seller);
@@ -208,14 +210,69 @@ function findCues(lex: Lexicon, a: string, b: string, found: number[] | null): n
   return found;
 }
 
-/** the indexes of the goods words in the text (lower case but for ASCII), added to found */
-function findGoods(lex: Lexicon, text: string, found: number[] | null): number[] | null {
+/** the indexes of the goods words written as words in the normalised text, added to found */
+function findGoods(lex: Lexicon, n: Normalised, found: number[] | null): number[] | null {
   const goodsByFirst = lex.niceKeywordsByFirst;
+  const text = n.compact;
   for (let i = 0; i < text.length; i++) {
-    const starting = goodsByFirst.get(lower(text.charCodeAt(i)));
-    if (starting) for (const k of starting) if (wordAt(text, '', i, lex.niceKeywords[k].compact) && !found?.includes(k)) (found ??= []).push(k);
+    const starting = goodsByFirst.get(text.charCodeAt(i));
+    if (!starting) continue;
+    for (const k of starting) {
+      const word = lex.niceKeywords[k].compact;
+      if (wordAt(text, '', i, word) && !found?.includes(k) && goodsWordAt(lex, n, k, i, i + word.length)) (found ??= []).push(k);
+    }
   }
   return found;
+}
+
+const isAsciiLetter = (c: number) => c >= 0x61 && c <= 0x7a;
+
+/**
+ * The goods word k at [start, end) of the compact text stands as a word there. A Latin one is
+ * not part of a longer Latin word (bag, not baggy). A Han one is written together, and is not
+ * inside a longer dictionary word that names no goods, unless that word ends with it: the last
+ * part of a Chinese compound names what it is (跑鞋 is a shoe, 苹果手机 a phone), while 包 in 包装,
+ * 橙 in 橙色 and 茶 in 茶几 are no goods. No word runs across a space or symbol the seller wrote.
+ */
+function goodsWordAt(lex: Lexicon, n: Normalised, k: number, start: number, end: number): boolean {
+  const t = n.compact;
+  if (isAsciiLetter(t.charCodeAt(start))) {
+    return (start === 0 || !isAsciiLetter(t.charCodeAt(start - 1)) || writtenApart(n, start)) &&
+      (end === t.length || !isAsciiLetter(t.charCodeAt(end)) || writtenApart(n, end));
+  }
+  // a goods word written across a space is two words (整箱 包邮 holds no 箱包)
+  if (apartWithin(n, start, end)) return false;
+  // a word that holds it without ending with it runs on to its right: most goods words stand
+  // before a character no such word has after them
+  if (end === t.length || !lex.goodsFollowers[k]?.has(t.charCodeAt(end)) || writtenApart(n, end)) return true;
+  for (let a = Math.max(0, start - 3); a <= start; a++) {
+    if (apartWithin(n, a, start + 1)) continue;
+    for (let b = end + 1; b <= Math.min(t.length, a + 4); b++) {
+      if (apartWithin(n, end - 1, b)) break;
+      const w = t.slice(a, b);
+      if (lex.dictionary.has(w) && !lex.niceKeywordSet.has(w)) return false;
+    }
+  }
+  return true;
+}
+
+/** the seller wrote a space or symbol before some compact character in (from, to) */
+function apartWithin(n: Normalised, from: number, to: number): boolean {
+  for (let k = from + 1; k < to; k++) if (writtenApart(n, k)) return true;
+  return false;
+}
+
+const NO_GOODS: { word: string; niceClass: number }[] = [];
+
+// listings of one source share a few categories: normalise each once (bounded, cleared when full)
+const categories = new Map<string, Normalised>();
+function normalisedCategory(category: string): Normalised {
+  let n = categories.get(category);
+  if (n === undefined) {
+    if (categories.size >= 10_000) categories.clear();
+    categories.set(category, (n = normalise(category)));
+  }
+  return n;
 }
 
 const NO_MARKETS: MarketOfConcern[] = [];
@@ -238,8 +295,8 @@ function marketsOf(listing: Listing, markets: MarketOfConcern[]): MarketOfConcer
   return out ?? NO_MARKETS;
 }
 
-export function listingFacts(listing: Listing, compactTitle: string, lex: Lexicon, blacklist: BlacklistEntry[], markets: MarketOfConcern[], riskPoints: RiskPoint[]): ListingFacts {
-  return new Facts(listing, compactTitle, lex, blacklist, markets, riskPoints);
+export function listingFacts(listing: Listing, title: Normalised, lex: Lexicon, blacklist: BlacklistEntry[], markets: MarketOfConcern[], riskPoints: RiskPoint[]): ListingFacts {
+  return new Facts(listing, title, lex, blacklist, markets, riskPoints);
 }
 
 function listingRegion(listing: Listing): { code: string | null; name: string | null } {

@@ -151,7 +151,7 @@ class ListingRun implements ScanGate {
 
   constructor(
     private readonly listing: Listing,
-    private readonly compactTitle: string,
+    private readonly title: Normalised,
     private readonly compactText: string,
     private readonly table: EntryTable,
     private readonly cfg: ScoringConfig,
@@ -169,7 +169,7 @@ class ListingRun implements ScanGate {
   }
 
   facts(): ListingFacts {
-    return (this.factsValue ??= listingFacts(this.listing, this.compactTitle, this.lex, this.snap.blacklist, this.snap.markets, this.snap.riskPoints));
+    return (this.factsValue ??= listingFacts(this.listing, this.title, this.lex, this.snap.blacklist, this.snap.markets, this.snap.riskPoints));
   }
 
   sellerHas(code: number): boolean {
@@ -218,7 +218,7 @@ export function compileMatcher(snapshot: WatchlistSnapshotInput | WatchlistSnaps
     const nTitle = normalise(listing.title ?? '');
     const nDesc = listing.description ? normalise(listing.description.slice(0, MAX_DESCRIPTION)) : null;
     const compactText = nDesc ? nTitle.compact + nDesc.compact : nTitle.compact;
-    const run = new ListingRun(listing, nTitle.compact, compactText, table, cfg, lex, snap, topName);
+    const run = new ListingRun(listing, nTitle, compactText, table, cfg, lex, snap, topName);
     // without --all, a candidate whose best possible name points plus its context cannot reach
     // the alert threshold is not worth judging
     const gate: ScanGate | undefined = options.all ? undefined : run;

@@ -76,10 +76,17 @@ export interface Lexicon {
   compatBefore: string[];
   compatAfter: string[];
   commonEnglish: Set<string>;
+  /** product words and their Nice class, longest first; class 0 marks a word that names no
+   *  goods but holds a goods word (包邮, 红包, 橙色): found, it keeps that word from counting */
   niceKeywords: { word: string; compact: string; niceClass: number }[];
+  /** the compact forms of niceKeywords */
+  niceKeywordSet: Set<string>;
   /** indexes into niceKeywords by the first character of their compact form */
   niceKeywordsByFirst: FirstCharIndex;
   dictionary: Set<string>;
+  /** per goods word of niceKeywords, the characters that follow it inside a dictionary word of
+   *  up to four characters that names no goods (undefined: none) */
+  goodsFollowers: (Set<number> | undefined)[];
   /** group number of each counterpart term (妈 and 爹 share one): counterpart-terms.txt */
   counterparts: Map<string, number>;
 }
@@ -110,6 +117,26 @@ function loadDictionary(): Set<string> {
   return words;
 }
 
+/**
+ * Per goods word (by index), the characters that follow it inside some dictionary word of up to
+ * four characters that is no goods word: only before one of them can a word hold it without
+ * ending with it (包 before 装 in 包装, 橙 before 色 in 橙色).
+ */
+function goodsFollowers(dictionary: Set<string>, goods: readonly string[]): (Set<number> | undefined)[] {
+  const index = new Map(goods.map((g, k) => [g, k]));
+  const out: (Set<number> | undefined)[] = goods.map(() => undefined);
+  for (const w of dictionary) {
+    if (w.length > 4 || index.has(w)) continue;
+    for (let i = 0; i < w.length; i++) {
+      for (let len = 1; i + len < w.length; len++) {
+        const k = index.get(w.slice(i, i + len));
+        if (k !== undefined) (out[k] ??= new Set()).add(w.charCodeAt(i + len));
+      }
+    }
+  }
+  return out;
+}
+
 export function getLexicon(): Lexicon {
   if (lexicon) return lexicon;
   const compactOf = (w: string) => normalise(w).compact;
@@ -117,6 +144,7 @@ export function getLexicon(): Lexicon {
   const places = seedLines('place-words.txt').map((r) => compactOf(r[0]));
   const gi = seedLines('gi-affixes.txt').map((r) => compactOf(r[0]));
   const compat = seedLines('compat-cues.tsv');
+  const dictionary = loadDictionary();
   const niceKeywords = seedLines('nice-keywords.tsv')
     .map((r) => ({ word: r[0], compact: compactOf(r[0]), niceClass: Number(r[1]) }))
     .filter((k) => k.compact.length > 0)
@@ -134,8 +162,10 @@ export function getLexicon(): Lexicon {
     compatAfter: compat.filter((r) => r[1] === 'after').map((r) => compactOf(r[0])),
     commonEnglish: new Set(seedLines('common-english.txt').map((r) => r[0].toLowerCase())),
     niceKeywords,
+    niceKeywordSet: new Set(niceKeywords.map((k) => k.compact)),
     niceKeywordsByFirst,
-    dictionary: loadDictionary(),
+    dictionary,
+    goodsFollowers: goodsFollowers(dictionary, niceKeywords.map((k) => k.compact)),
     counterparts: new Map(seedLines('counterpart-terms.txt').flatMap((r, g) => r[0]!.split(/\s+/).map((ch) => [ch, g] as const))),
   };
   return lexicon;
