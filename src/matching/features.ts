@@ -111,20 +111,19 @@ class Facts implements ListingFacts {
       this.weakCues = this.replicaCues.filter((c) => !c.strong);
     } else this.replicaCues = this.strongCues = this.weakCues = NO_CUES;
     // the goods words present as words, longest first (a word inside a longer one found is not
-    // counted again, nor is one inside a word that names no goods: class 0); found by first
-    // character in category and title, each normalised, so the cost follows the text
+    // counted again); found by first character in category and title, each normalised, so the
+    // cost follows the text
     let found: number[] | null = null;
     if (listing.category) found = findGoods(lex, normalisedCategory(listing.category), found);
     found = findGoods(lex, nTitle, found);
     let goods: { word: string; niceClass: number }[] = NO_GOODS;
     if (found) {
       found.sort((a, b) => a - b);
-      const words: { word: string; niceClass: number }[] = [];
+      goods = [];
       for (const i of found) {
         const k = lex.niceKeywords[i];
-        if (!words.some((g) => g.word.includes(k.word))) words.push({ word: k.word, niceClass: k.niceClass });
+        if (!goods.some((g) => g.word.includes(k.word))) goods.push({ word: k.word, niceClass: k.niceClass });
       }
-      goods = words.filter((g) => g.niceClass > 0);
     }
     this.goods = goods;
     this.sellerKey = keyOf(listing.seller);
@@ -210,16 +209,21 @@ function findCues(lex: Lexicon, a: string, b: string, found: number[] | null): n
   return found;
 }
 
-/** the indexes of the goods words written as words in the normalised text, added to found */
+/** the indexes of the goods words written as words in the normalised text, added to found; a
+ *  word that names no goods (class 0: 包邮) hides the goods words inside it, there only */
 function findGoods(lex: Lexicon, n: Normalised, found: number[] | null): number[] | null {
   const goodsByFirst = lex.niceKeywordsByFirst;
   const text = n.compact;
+  let hiddenUntil = 0;
   for (let i = 0; i < text.length; i++) {
     const starting = goodsByFirst.get(text.charCodeAt(i));
     if (!starting) continue;
+    // longest first: a class-0 word is seen before the shorter goods words starting with it
     for (const k of starting) {
-      const word = lex.niceKeywords[k].compact;
-      if (wordAt(text, '', i, word) && !found?.includes(k) && goodsWordAt(lex, n, k, i, i + word.length)) (found ??= []).push(k);
+      const { compact: word, niceClass } = lex.niceKeywords[k];
+      if (i < hiddenUntil || !wordAt(text, '', i, word) || found?.includes(k) || !goodsWordAt(lex, n, k, i, i + word.length)) continue;
+      if (niceClass === 0) hiddenUntil = i + word.length;
+      else (found ??= []).push(k);
     }
   }
   return found;

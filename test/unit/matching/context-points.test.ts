@@ -139,6 +139,8 @@ describe('the listing facts', () => {
     ['NIKF 跑步 橙色 透气 男款', undefined, []],
     ['实木茶几 客厅', undefined, []],
     ['领红包 满减', undefined, []],
+    // a word that names no goods hides the goods word inside it there, not elsewhere
+    ['真皮女包 斜挎 包邮', undefined, [['包', 18]]],
     // the last part of a compound names what it is: 跑鞋 is a shoe, 奶茶 a tea drink
     ['轻便跑鞋 男款', undefined, [['鞋', 25]]],
     ['珍珠奶茶 粉', undefined, [['茶', 30]]],
