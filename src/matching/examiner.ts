@@ -309,8 +309,9 @@ export function judgeLatin(c: LatinCandidate, lex: Lexicon): Judgement {
   if (c.token === c.mark) {
     if (c.source === 'alias') return { similar: true, kind: 'alias', similarity: 0.95, reasons: [`'${hit}' 与${markLabel} '${c.entryName ?? mark}' 的别名 '${mark}' 相同`] };
     if (hit.toLowerCase() === mark.toLowerCase()) return { similar: true, kind: 'exact', similarity: 1, reasons: [`'${hit}' 与${markLabel} '${mark}' 相同`] };
-    // the same letters once case, width and separators are set aside; otherwise the fold that
-    // made them equal replaced a letter by a digit or a letter of another script (S0NY, Cyrillic і)
+    // the same letters once case, width, accents and separators are set aside; otherwise the
+    // fold that made them equal replaced a letter by a digit or a letter of another script (S0NY,
+    // Cyrillic і)
     const swaps = lookalikeSwaps(hit, mark);
     if (swaps.length === 0) return { similar: true, kind: 'normalised', similarity: 1, reasons: [`'${hit}' 与${markLabel} '${mark}' 经大小写、全半角、变音符号或分隔符归一后相同`] };
     return { similar: true, kind: 'homoglyph', similarity: 0.95, reasons: [`'${hit}' 以形近字符替换字母（${swaps.join('、')}）后与${markLabel} '${mark}' 相同`] };

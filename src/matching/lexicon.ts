@@ -77,7 +77,8 @@ export interface Lexicon {
   compatAfter: string[];
   commonEnglish: Set<string>;
   /** product words and their Nice class, longest first; class 0 marks a word that names no
-   *  goods but holds a goods word (包邮, 红包, 橙色): found, it keeps that word from counting */
+   *  goods but holds a goods word the dictionary rule lets count (包邮, 红包): found, it keeps
+   *  that word from counting there */
   niceKeywords: { word: string; compact: string; niceClass: number }[];
   /** the compact forms of niceKeywords */
   niceKeywordSet: Set<string>;
