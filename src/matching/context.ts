@@ -18,7 +18,7 @@ export function ordinaryWordAround(t: string, s: number, e: number, lex: Lexicon
       // the mark joined to a word of its own (格力空调, 小米手机) is still the mark; a single
       // character that turns it into something else (小米粥) is not
       const harmless = added.every((x) => lex.insertWords.has(x) || lex.giAffixes.has(x) || productWords.includes(x) ||
-        lex.niceKeywords.some((k) => k.compact === x) || (x.length >= 2 && lex.dictionary.has(x)));
+        lex.niceKeywordSet.has(x) || (x.length >= 2 && lex.dictionary.has(x)));
       if (!harmless) return w;
     }
   }

@@ -3,7 +3,7 @@
 // regions adapter, which only reads its in-memory table.
 import type { Lexicon } from './lexicon.ts';
 import { cueForm, plainText } from './lexicon.ts';
-import { normalise, writtenApart, type Normalised } from './normalise.ts';
+import { normaliseRepeated, writtenApart, type Normalised } from './normalise.ts';
 import { isWithinRegion, resolveRegion } from './regions-adapter.ts';
 import type { BlacklistEntry, Listing, MarketOfConcern, RiskPoint, WatchlistEntry } from './watchlist.schema.ts';
 
@@ -28,18 +28,6 @@ export interface ListingFacts {
   /** price when it is a finite number, and its normalised currency */
   price: number | null;
   currency: string;
-}
-
-// sellers' locations repeat: resolve each text once (bounded, cleared when full)
-const regionCache = new Map<string, ReturnType<typeof resolveRegion>>();
-function regionOf(location: string): ReturnType<typeof resolveRegion> {
-  let r = regionCache.get(location);
-  if (r === undefined) {
-    r = resolveRegion(location);
-    if (regionCache.size >= 10_000) regionCache.clear();
-    regionCache.set(location, r);
-  }
-  return r;
 }
 
 const same = (a?: string, b?: string) => !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -114,7 +102,7 @@ class Facts implements ListingFacts {
     // counted again); found by first character in category and title, each normalised, so the
     // cost follows the text
     let found: number[] | null = null;
-    if (listing.category) found = findGoods(lex, normalisedCategory(listing.category), found);
+    if (listing.category) found = findGoods(lex, normaliseRepeated(listing.category), found);
     found = findGoods(lex, nTitle, found);
     let goods: { word: string; niceClass: number }[] = NO_GOODS;
     if (found) {
@@ -268,17 +256,6 @@ function apartWithin(n: Normalised, from: number, to: number): boolean {
 
 const NO_GOODS: { word: string; niceClass: number }[] = [];
 
-// listings of one source share a few categories: normalise each once (bounded, cleared when full)
-const categories = new Map<string, Normalised>();
-function normalisedCategory(category: string): Normalised {
-  let n = categories.get(category);
-  if (n === undefined) {
-    if (categories.size >= 10_000) categories.clear();
-    categories.set(category, (n = normalise(category)));
-  }
-  return n;
-}
-
 const NO_MARKETS: MarketOfConcern[] = [];
 
 function marketsOf(listing: Listing, markets: MarketOfConcern[]): MarketOfConcern[] {
@@ -305,7 +282,8 @@ export function listingFacts(listing: Listing, title: Normalised, lex: Lexicon, 
 
 function listingRegion(listing: Listing): { code: string | null; name: string | null } {
   if (listing.regionCode && /^\d{6}/.test(listing.regionCode)) return { code: listing.regionCode.slice(0, 6), name: listing.location ?? null };
-  const r = listing.location ? regionOf(listing.location) : null;
+  // src/regions memoises each location text already (sellers' locations repeat)
+  const r = listing.location ? resolveRegion(listing.location) : null;
   return r ? { code: r.code, name: r.name } : { code: null, name: null };
 }
 

@@ -6,7 +6,7 @@ import { listingFacts, type ListingFacts } from './features.ts';
 import { EntryTable, type ListingContext } from './entry-table.ts';
 import { getLexicon, type Lexicon } from './lexicon.ts';
 import { NameIndex, type RawHit, type ScanGate } from './name-index.ts';
-import { normalise, type Normalised } from './normalise.ts';
+import { normalise, normaliseRepeated, type Normalised } from './normalise.ts';
 import { parseScoringConfig, type ScoringConfig, type ScoringConfigInput } from './scoring.config.ts';
 import { contextReasons, maxNamePoints, scoreCandidate, type CompiledEntry, type Level, type Reason } from './scoring.ts';
 import { WatchlistSnapshotSchema, type Listing, type WatchlistSnapshot, type WatchlistSnapshotInput } from './watchlist.schema.ts';
@@ -102,16 +102,8 @@ function contextualise(raw: RawHit[], n: Normalised, index: NameIndex, entries: 
   return out;
 }
 
-// a shop's listings come in runs: normalise each seller name once (bounded, cleared when full)
-const sellerCompacts = new Map<string, string>();
-function compactSeller(seller: string): string {
-  let c = sellerCompacts.get(seller);
-  if (c === undefined) {
-    if (sellerCompacts.size >= 10_000) sellerCompacts.clear();
-    sellerCompacts.set(seller, (c = normalise(seller).compact));
-  }
-  return c;
-}
+// a shop's listings come in runs: each seller name is normalised once
+const compactSeller = (seller: string): string => normaliseRepeated(seller).compact;
 
 /** the kinds of name match that imitate the name rather than use it */
 const LOOKALIKE_KINDS: ReadonlySet<MatchKind> = new Set(['visual', 'phonetic', 'semantic', 'homoglyph', 'edit', 'affix']);

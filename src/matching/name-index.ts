@@ -611,9 +611,7 @@ export class NameIndex {
   }
 }
 
-/** the pattern ids stored under `key` */
-
-/** true when the text has a Han character (the main CJK block checked without a regex) */
+/** every character of the text is Han */
 function allHan(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (!isHan(s[i])) return false;
   return true;
@@ -627,11 +625,12 @@ function allHan(s: string): boolean {
 export function placeProductSplit(name: string, lex: Lexicon): number {
   for (let k = 2; k + 2 <= name.length; k++) {
     const product = name.slice(k);
-    if (lex.dictionary.has(product) || lex.niceKeywords.some((w) => w.compact === product)) return k;
+    if (lex.dictionary.has(product) || lex.niceKeywordSet.has(product)) return k;
   }
   return 0;
 }
 
+/** true when the text has a Han character (the main CJK block checked without a regex) */
 function hasHan(s: string): boolean {
   let other = false;
   for (let i = 0; i < s.length; i++) {

@@ -190,6 +190,20 @@ export function normaliseName(name: string): string {
 }
 
 /** The original text behind compact[start, end). */
+// sellers' names and categories repeat across a source's listings: normalise each once
+// (bounded, cleared when full)
+const repeated = new Map<string, Normalised>();
+
+/** normalise() for short texts that repeat from listing to listing (seller names, categories) */
+export function normaliseRepeated(text: string): Normalised {
+  let n = repeated.get(text);
+  if (n === undefined) {
+    if (repeated.size >= 10_000) repeated.clear();
+    repeated.set(text, (n = normalise(text)));
+  }
+  return n;
+}
+
 /** the seller's text has something between compact characters k - 1 and k that normalising
  *  dropped (a space, a symbol, punctuation): they were written apart */
 export function writtenApart(n: Normalised, k: number): boolean {
